@@ -1,0 +1,131 @@
+"""
+National service-export bases (国家服务出口基地) and what the report says of each.
+
+A base's recognitions are kept as the report states them, each with its place in the
+report: where two chapters disagree (上海中医药大学: 首批 in 2021 by 第三章, 第二批 in
+2022 by 第五章), both statements are kept and neither is invented away.
+"""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import CodedQuerySet, Region
+from shdt.fields import SourceField
+from shdt.models import PermalinkModel
+
+
+class BaseDomain(models.Model):
+    """One of the seven fields the bases cover (七大领域): 数字, 文化, 中医药, …"""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=16, unique=True)
+    name_en = models.CharField(_("English name"), max_length=64)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = CodedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("base domain")
+        verbose_name_plural = _("base domains")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class ExportBaseQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class ExportBase(PermalinkModel):
+    """A national service-export base in Shanghai, with the text sections of 第五章."""
+
+    class Category(models.TextChoices):
+        DIGITAL = "digital-services", "国家数字服务出口基地"
+        CULTURE = "culture", "国家文化出口基地"
+        TCM = "tcm", "国家中医药服务出口基地"
+        SPECIAL = "special", "特色服务出口基地"
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    domain = models.ForeignKey(BaseDomain, models.PROTECT, related_name="bases", verbose_name=_("domain"))
+    region = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="export_bases",
+        verbose_name=_("region"),
+        help_text=_("Only where the report says it."),
+    )
+    profile = models.TextField(_("profile"), blank=True)
+    experience = models.TextField(_("development experience"), blank=True)
+    goals = models.TextField(_("goals"), blank=True)
+    news = models.TextField(_("latest news"), blank=True)
+    source = SourceField()
+
+    objects = ExportBaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["domain__sort_order", "name"]
+        verbose_name = _("export base")
+        verbose_name_plural = _("export bases")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("exportbase_detail", kwargs={"slug": self.slug})
+
+    @property
+    def category_label(self) -> str:
+        """The category as the report writes it: 特色服务出口基地(人力资源) names its domain."""
+        if self.category == self.Category.SPECIAL:
+            return f"{self.get_category_display()}({self.domain.name})"
+        return self.get_category_display()
+
+
+class RecognitionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, base_slug, year, source):
+        return self.get(base__slug=base_slug, year=year, source=source)
+
+
+class Recognition(models.Model):
+    """One statement of the report on when, and in which batch, a base was recognised."""
+
+    class Batch(models.TextChoices):
+        FIRST = "first", "首批"
+        SECOND = "second", "第二批"
+
+    base = models.ForeignKey(ExportBase, models.CASCADE, related_name="recognitions", verbose_name=_("export base"))
+    year = models.PositiveSmallIntegerField(_("year recognised"))
+    batch = models.CharField(_("batch"), max_length=16, choices=Batch.choices, blank=True)
+    source = SourceField()
+
+    objects = RecognitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "source"]
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognitions")
+        constraints = [
+            models.UniqueConstraint(fields=["base", "year", "source"], name="recognition_unique_statement"),
+        ]
+
+    def __str__(self):
+        batch = f" {self.get_batch_display()}" if self.batch else ""
+        return f"{self.year}{batch}"
+
+    def natural_key(self):
+        return (self.base.slug, self.year, self.source)
+
+    natural_key.dependencies = ["bases.exportbase"]

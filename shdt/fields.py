@@ -1,0 +1,60 @@
+"""Model fields shared by the apps."""
+
+import unicodedata
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .validators import CREDIT_CODE_LENGTH, validate_credit_code
+
+
+class CreditCodeField(models.CharField):
+    """
+    An optional 统一社会信用代码: upper-cased and stripped of spaces and full-width
+    forms on the way in, stored as NULL when absent so that uniqueness ignores blanks.
+    """
+
+    default_validators = [validate_credit_code]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", CREDIT_CODE_LENGTH)
+        kwargs.setdefault("verbose_name", _("unified social credit code"))
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("unique", True)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        value = "".join(unicodedata.normalize("NFKC", value).split()).upper()
+        return value or None
+
+    def get_prep_value(self, value):
+        # Blank means unknown; NULL keeps two unknown codes from colliding.
+        value = super().get_prep_value(value)
+        return value or None
+
+
+class SourceField(models.CharField):
+    """Where in the report (table or chapter) a record comes from."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("verbose_name", _("source"))
+        kwargs.setdefault("help_text", _("Where the record comes from, e.g. 《上海数字贸易发展报告 2022》表 3-3."))
+        super().__init__(*args, **kwargs)
+
+
+class WebsiteField(models.URLField):
+    """A website; an address typed without a scheme is taken as https (Django 6's default)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("verbose_name", _("website"))
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})

@@ -1,0 +1,90 @@
+"""
+Text keys derived from Chinese names: the normalised name that decides whether two
+records are the same enterprise, the pinyin that search matches, and permalinks.
+
+These are plain functions so that models, imports, fixtures and tests share them.
+"""
+
+import re
+import unicodedata
+
+from pypinyin import Style, lazy_pinyin
+
+# Legal-form endings that say nothing about which company it is; a permalink leaves them out.
+_LEGAL_FORMS = (
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "集团",
+)
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def normalize_name(name: str) -> str:
+    """
+    Return the key under which two spellings of a name are the same record.
+
+    NFKC folds full-width letters, digits and punctuation to their half-width forms
+    (博彦科技（上海） and 博彦科技(上海) meet); all white space, including the
+    ideographic space, is removed, and Latin letters are case-folded.
+    """
+    folded = unicodedata.normalize("NFKC", name or "").casefold()
+    return "".join(ch for ch in folded if not ch.isspace())
+
+
+def pinyin_full(text: str) -> str:
+    """Return the toneless pinyin of the Han characters in `text`, without separators."""
+    return "".join(lazy_pinyin(_han_only(text), style=Style.NORMAL, errors="ignore"))
+
+
+def pinyin_initials(text: str) -> str:
+    """Return the first letters of the pinyin syllables: 上海喜马拉雅 gives shxmly."""
+    return "".join(lazy_pinyin(_han_only(text), style=Style.FIRST_LETTER, errors="ignore"))
+
+
+def _han_only(text: str) -> str:
+    return "".join(ch for ch in text or "" if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
+
+
+def search_document(*texts: str) -> str:
+    """
+    Return the one lower-case string that the `q` search matches by substring.
+
+    It holds every given text normalised (Chinese names, aliases, English name) and,
+    for each, its full pinyin and its initials, separated by a character that no
+    query contains, so that a match never spans two parts.
+    """
+    parts: list[str] = []
+    for text in texts:
+        if not text:
+            continue
+        parts.append(normalize_name(text))
+        full = pinyin_full(text)
+        if full:
+            parts.append(full)
+            parts.append(pinyin_initials(text))
+    # dict.fromkeys keeps the order and drops repeats.
+    return "|".join(dict.fromkeys(parts))
+
+
+def normalize_query(query: str) -> str:
+    """Return a search query in the form of `search_document`: normalised, no spaces."""
+    return normalize_name(query)
+
+
+def permalink_slug(name: str, max_length: int = 60) -> str:
+    """
+    Return a readable, ASCII permalink for a Chinese name.
+
+    上海喜马拉雅科技有限公司 gives ``shanghai-ximalaya-keji`` style text without the legal
+    form. Permalinks are made once and then kept, even if the name changes.
+    """
+    core = unicodedata.normalize("NFKC", name).strip()
+    for form in _LEGAL_FORMS:
+        if core.endswith(form) and len(core) > len(form):
+            core = core[: -len(form)]
+            break
+    syllables = lazy_pinyin(core, style=Style.NORMAL, errors=lambda chars: list(chars))
+    text = "".join(syllables).casefold()
+    slug = _NON_WORD.sub("-", text).strip("-")
+    return slug[:max_length].rstrip("-") or "record"

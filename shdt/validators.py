@@ -1,0 +1,40 @@
+"""Validators shared by the models, the import and the API."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# GB 32100-2015 统一社会信用代码: the 31 characters it uses (no I, O, S, V, Z), each
+# standing for its position as a number, and the weights 3^(i-1) mod 31.
+CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+CREDIT_CODE_LENGTH = 18
+
+
+def credit_code_check_character(first17: str) -> str:
+    """Return the 18th character that GB 32100-2015 computes from the first 17."""
+    total = sum(CREDIT_CODE_CHARS.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS))
+    return CREDIT_CODE_CHARS[(31 - total % 31) % 31]
+
+
+def validate_credit_code(value: str) -> None:
+    """Refuse a 统一社会信用代码 of the wrong length, with a foreign character or a wrong check digit."""
+    if len(value) != CREDIT_CODE_LENGTH:
+        raise ValidationError(
+            _("A unified social credit code has 18 characters; this one has %(length)d."),
+            code="credit_code_length",
+            params={"length": len(value)},
+        )
+    bad = [ch for ch in value if ch not in CREDIT_CODE_CHARS]
+    if bad:
+        raise ValidationError(
+            _("A unified social credit code cannot contain “%(character)s”."),
+            code="credit_code_character",
+            params={"character": bad[0]},
+        )
+    expected = credit_code_check_character(value[:17])
+    if value[17] != expected:
+        raise ValidationError(
+            _("The check character of this credit code is wrong: by GB 32100-2015 it should be “%(expected)s”."),
+            code="credit_code_check",
+            params={"expected": expected},
+        )

@@ -1,0 +1,27 @@
+"""Shared fixtures. Test data comes from small helpers here or from the report's own fixture."""
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage of production needs `collectstatic` first; tests read
+    # static files from the source folders instead.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def report(db):
+    """The report's records (表 3-3, 表 6-1, 第五章, 表 3-2), loaded as `make run` loads them."""
+    call_command("loaddata", "report_2022", verbosity=0)
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("staff", "staff@example.com", "pw-for-tests-only")
+    client.force_login(user)
+    return client
