@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from .models import BaseDomain, ExportBase, Recognition
+
+
+@admin.register(BaseDomain)
+class BaseDomainAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "code", "sort_order"]
+    search_fields = ["code", "name", "name_en"]
+
+
+class RecognitionInline(admin.TabularInline):
+    model = Recognition
+    extra = 0
+
+
+@admin.register(ExportBase)
+class ExportBaseAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "domain", "region", "recognised", "updated_at"]
+    list_filter = ["category", "domain", "region", "recognitions__year"]
+    list_select_related = ["domain", "region"]
+    search_fields = ["name", "name_en"]
+    autocomplete_fields = ["domain", "region"]
+    prepopulated_fields = {}
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [RecognitionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("recognitions")
+
+    @admin.display(description=Recognition._meta.verbose_name_plural)
+    def recognised(self, obj):
+        return "；".join(str(r) for r in obj.recognitions.all())
