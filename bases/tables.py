@@ -1,0 +1,13 @@
+from shdt.tables import Table
+
+from .filters import ExportBaseFilterSet
+from .models import ExportBase
+from .resources import ExportBaseResource
+
+EXPORT_BASES = Table(
+    name="bases",
+    get_queryset=lambda: ExportBase.objects.select_related("domain", "region").prefetch_related("recognitions"),
+    resource_class=ExportBaseResource,
+    filterset_class=ExportBaseFilterSet,
+    filename_params=("domain", "year", "district"),
+)

@@ -1,0 +1,113 @@
+"""
+The enterprise filters: one definition for the list page, its downloads, export_data
+and the API. The query parameters are a public contract (people bookmark them).
+"""
+
+import django_filters
+from django.db.models import Exists, F, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from shdt.text import normalize_query
+
+from .models import AnnualList, BusinessType, CaseStudy, Enterprise, Region
+from .selectors import with_list_serial
+
+SORT_CHOICES = [
+    ("serial", _("serial number")),
+    ("name", _("name")),
+    ("region", _("region")),
+]
+# Newest list first, then its 序号; enterprises on no list come last. Each sort ends on
+# the normalised name so that equal keys keep a stable order across pages.
+_BY_SERIAL = [F("list_year").desc(nulls_last=True), F("list_serial").asc(nulls_last=True)]
+SORT_ORDERINGS = {
+    "serial": [*_BY_SERIAL, "name_normalized"],
+    "name": ["name_normalized"],
+    "region": ["region__sort_order", *_BY_SERIAL, "name_normalized"],
+}
+
+
+def district_filter(field_name="region"):
+    """`district=pudong&district=xuhui`: region codes, several meaning either."""
+    return django_filters.ModelMultipleChoiceFilter(
+        field_name=field_name, to_field_name="code", queryset=Region.objects.all(), label=_("region")
+    )
+
+
+def business_type_filter(field_name="business_type"):
+    """`business_type=cloud`: business-type codes, several meaning either."""
+    return django_filters.ModelMultipleChoiceFilter(
+        field_name=field_name, to_field_name="code", queryset=BusinessType.objects.all(), label=_("business type")
+    )
+
+
+def filter_search_text(queryset, field_name: str, value: str):
+    """Keep the rows whose search text contains the query: Chinese, English or pinyin."""
+    needle = normalize_query(value)
+    if not needle:
+        return queryset
+    return queryset.filter(**{f"{field_name}__contains": needle})
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    district = district_filter()
+    business_type = business_type_filter()
+    list = django_filters.ModelChoiceFilter(
+        field_name="memberships__annual_list",
+        to_field_name="year",
+        queryset=AnnualList.objects.all(),
+        label=_("list"),
+        empty_label=_("all lists"),
+    )
+    case_study = django_filters.BooleanFilter(method="filter_case_study", label=_("with a case study"))
+    q = django_filters.CharFilter(method="filter_q", label=_("search"))
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, method="filter_sort", label=_("sort by"), empty_label=None
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = []
+
+    @property
+    def list_year(self) -> int | None:
+        """The year of the list filtered on, if the form holds a valid one."""
+        chosen = self.form.cleaned_data.get("list") if self.is_valid() else None
+        return chosen.year if chosen else None
+
+    def filter_queryset(self, queryset):
+        # Every result carries its serial (on the filtered list, or its latest one),
+        # which the page shows and `sort=serial` and the downloads use.
+        queryset = with_list_serial(queryset, self.list_year)
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by(*SORT_ORDERINGS["serial"])
+        return queryset
+
+    def filter_case_study(self, queryset, name, value):
+        if value is None:
+            return queryset
+        has_case = Exists(CaseStudy.objects.filter(enterprise=OuterRef("pk")))
+        return queryset.filter(has_case) if value else queryset.exclude(has_case)
+
+    def filter_q(self, queryset, name, value):
+        return filter_search_text(queryset, "search_text", value)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORT_ORDERINGS.get(value, SORT_ORDERINGS["serial"]))
+
+
+class CaseStudyFilterSet(django_filters.FilterSet):
+    """Case studies by report year (`list`, as for enterprises), region, type and `q`."""
+
+    list = django_filters.NumberFilter(field_name="report_year", label=_("report year"))
+    district = district_filter("enterprise__region")
+    business_type = business_type_filter("enterprise__business_type")
+    q = django_filters.CharFilter(method="filter_q", label=_("search"))
+
+    class Meta:
+        model = CaseStudy
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return filter_search_text(queryset, "enterprise__search_text", value)

@@ -1,0 +1,114 @@
+"""
+The spreadsheet columns of enterprises and case studies: the one place they are named.
+
+Exports (`export_data`, the public downloads) and imports read these resources. The
+first columns are the report's own (表 3-3, 表 6-1), in its words; the rest follow.
+"""
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources, widgets
+
+from shdt.widgets import SpellingForeignKeyWidget
+
+from .models import TRADE_VOLUME_UNIT, BusinessType, CaseStudy, Enterprise, Region
+
+ALIAS_SEPARATOR = "；"
+
+
+def region_field(attribute="region"):
+    return fields.Field(
+        attribute=attribute,
+        column_name="所属区域",
+        widget=SpellingForeignKeyWidget(Region, "short_name", noun=_("region")),
+    )
+
+
+def business_type_field(attribute="business_type"):
+    return fields.Field(
+        attribute=attribute,
+        column_name="业务类型",
+        widget=SpellingForeignKeyWidget(BusinessType, "name", noun=_("business type")),
+    )
+
+
+class EnterpriseResource(resources.ModelResource):
+    serial = fields.Field(column_name="序号", widget=widgets.IntegerWidget(), readonly=True)
+    name = fields.Field(attribute="name", column_name="企业名称")
+    business_type = business_type_field()
+    region = region_field()
+    name_en = fields.Field(attribute="name_en", column_name="英文名称")
+    aliases = fields.Field(attribute="aliases", column_name="别名")
+    credit_code = fields.Field(attribute="credit_code", column_name="统一社会信用代码")
+    website = fields.Field(attribute="website", column_name="网站")
+    business_type_code = fields.Field(attribute="business_type__code", column_name="业务类型代码", readonly=True)
+    region_code = fields.Field(attribute="region__code", column_name="区域代码", readonly=True)
+    permalink = fields.Field(column_name="永久链接", readonly=True)
+
+    class Meta:
+        model = Enterprise
+        fields = (
+            "serial",
+            "name",
+            "business_type",
+            "region",
+            "name_en",
+            "aliases",
+            "credit_code",
+            "website",
+            "business_type_code",
+            "region_code",
+            "permalink",
+        )
+        export_order = fields
+
+    def dehydrate_serial(self, obj):
+        # The serial on the exported year's list (the export annotates it as
+        # `list_serial`), or else the row's running number in the file.
+        serial = getattr(obj, "list_serial", None)
+        return serial if serial is not None else getattr(obj, "running_number", None)
+
+    def dehydrate_aliases(self, obj):
+        return ALIAS_SEPARATOR.join(obj.alias_list)
+
+    def dehydrate_permalink(self, obj):
+        return settings.SITE_URL.rstrip("/") + obj.get_absolute_url()
+
+
+class CaseStudyResource(resources.ModelResource):
+    serial = fields.Field(attribute="serial", column_name="序号", widget=widgets.IntegerWidget())
+    enterprise = fields.Field(attribute="enterprise__name", column_name="企业名称")
+    business_type = business_type_field("enterprise__business_type")
+    region = region_field("enterprise__region")
+    trade_volume = fields.Field(
+        attribute="trade_volume",
+        column_name=f"数字贸易进出口额（{TRADE_VOLUME_UNIT}）",
+        widget=widgets.DecimalWidget(),
+    )
+    profile = fields.Field(attribute="profile", column_name="企业简介")
+    case = fields.Field(attribute="case", column_name="数字贸易典型案例")
+    technology_experience = fields.Field(attribute="technology_experience", column_name="数字技术应用经验")
+    business_model_innovation = fields.Field(
+        attribute="business_model_innovation", column_name="商业模式和应用场景创新做法"
+    )
+    overseas_markets = fields.Field(attribute="overseas_markets", column_name="海外市场开拓情况")
+    report_year = fields.Field(attribute="report_year", column_name="报告年份", widget=widgets.IntegerWidget())
+    source = fields.Field(attribute="source", column_name="出处")
+
+    class Meta:
+        model = CaseStudy
+        fields = (
+            "serial",
+            "enterprise",
+            "business_type",
+            "region",
+            "trade_volume",
+            "profile",
+            "case",
+            "technology_experience",
+            "business_model_innovation",
+            "overseas_markets",
+            "report_year",
+            "source",
+        )
+        export_order = fields

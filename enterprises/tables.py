@@ -1,0 +1,23 @@
+from shdt.tables import Table
+
+from .filters import CaseStudyFilterSet, EnterpriseFilterSet
+from .models import CaseStudy, Enterprise
+from .resources import CaseStudyResource, EnterpriseResource
+
+ENTERPRISES = Table(
+    name="enterprises",
+    get_queryset=lambda: Enterprise.objects.select_related("region", "business_type"),
+    resource_class=EnterpriseResource,
+    filterset_class=EnterpriseFilterSet,
+    filename_params=("list", "district", "business_type", "case_study"),
+)
+
+CASE_STUDIES = Table(
+    name="case_studies",
+    get_queryset=lambda: CaseStudy.objects.select_related(
+        "enterprise", "enterprise__region", "enterprise__business_type"
+    ),
+    resource_class=CaseStudyResource,
+    filterset_class=CaseStudyFilterSet,
+    filename_params=("list", "district", "business_type"),
+)

@@ -1,0 +1,31 @@
+"""The spreadsheet columns of the policy documents: 表 3-2's 序号, 发布日期, 发布单位, 文件名称, then more."""
+
+from import_export import fields, resources, widgets
+
+from .models import Policy
+
+
+class PolicyResource(resources.ModelResource):
+    serial = fields.Field(column_name="序号", widget=widgets.IntegerWidget(), readonly=True)
+    published_on = fields.Field(
+        attribute="published_on", column_name="发布日期", widget=widgets.DateWidget(format="%Y-%m-%d")
+    )
+    issuer = fields.Field(attribute="issuer", column_name="发布单位")
+    title = fields.Field(attribute="title", column_name="文件名称")
+    plan_period = fields.Field(column_name="规划期", readonly=True)
+    title_en = fields.Field(attribute="title_en", column_name="英文标题")
+    source = fields.Field(attribute="source", column_name="出处")
+    source_note = fields.Field(attribute="source_note", column_name="备注")
+
+    class Meta:
+        model = Policy
+        fields = ("serial", "published_on", "issuer", "title", "plan_period", "title_en", "source", "source_note")
+        export_order = fields
+
+    def dehydrate_serial(self, policy):
+        # 表 3-2 numbers the documents in date order; a file numbers its rows the same way.
+        return policy.running_number
+
+    def dehydrate_plan_period(self, policy):
+        period = policy.plan_period
+        return period.label if period else ""

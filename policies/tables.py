@@ -1,0 +1,13 @@
+from shdt.tables import Table
+
+from .filters import PolicyFilterSet
+from .models import Policy
+from .resources import PolicyResource
+
+POLICIES = Table(
+    name="policies",
+    get_queryset=lambda: Policy.objects.order_by("published_on", "title"),
+    resource_class=PolicyResource,
+    filterset_class=PolicyFilterSet,
+    filename_params=("period", "year"),
+)

@@ -1,0 +1,78 @@
+"""
+The registry's tables: for each kind of record, the queryset, the filters and the
+spreadsheet columns that every list page, download, export and import share.
+
+`export_data KIND`, the public downloads and the import name a table by its `name`.
+"""
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.module_loading import import_string
+
+from . import exports
+
+# Each app declares its tables in its own module; this is the one list of them.
+TABLE_PATHS = [
+    "enterprises.tables.ENTERPRISES",
+    "enterprises.tables.CASE_STUDIES",
+    "bases.tables.EXPORT_BASES",
+    "policies.tables.POLICIES",
+]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    get_queryset: Callable[[], QuerySet]
+    resource_class: type
+    filterset_class: type
+    # The parameters whose values a download's file name carries, in this order.
+    filename_params: tuple[str, ...] = ()
+
+    def filter(self, params: Mapping):
+        """Return the bound filterset of this table for the given query parameters."""
+        return self.filterset_class(params, queryset=self.get_queryset())
+
+    def headers(self) -> list[str]:
+        return self.resource_class().get_export_headers()
+
+    def rows(self, queryset: QuerySet) -> Iterator[list]:
+        return exports.resource_rows(self.resource_class(), queryset)
+
+    def filename(self, filterset, extension: str) -> str:
+        """Return a file name that says what the file holds: shdt-enterprises-2022-pudong.xlsx."""
+        parts = ["shdt", self.name.replace("_", "-")]
+        cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
+        for param in self.filename_params:
+            parts.extend(_filename_words(cleaned.get(param), param))
+        return "-".join(parts) + "." + extension
+
+    def export(self, filterset, fmt: str) -> tuple[str, Iterator[bytes]]:
+        """Return the file name and the content of the rows that `filterset` selects."""
+        chunks = exports.table_chunks(fmt, self.headers(), self.rows(filterset.qs), sheet_name=self.name)
+        return self.filename(filterset, exports.FORMATS[fmt].extension), chunks
+
+
+def _filename_words(value, param: str) -> list[str]:
+    if value in (None, "", [], False):
+        return []
+    if value is True:
+        return [param.replace("_", "-")]
+    values = value if isinstance(value, (list, tuple, QuerySet)) else [value]
+    words = []
+    for item in values:
+        key = getattr(item, "code", None) or getattr(item, "year", None) or item
+        words.append(str(key))
+    return words
+
+
+def get_table(name: str) -> Table:
+    """Return the table called `name`, or raise KeyError."""
+    return all_tables()[name]
+
+
+def all_tables() -> dict[str, Table]:
+    tables = [import_string(path) for path in TABLE_PATHS]
+    return {table.name: table for table in tables}
