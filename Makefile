@@ -1,0 +1,45 @@
+# Two commands set everything up on a fresh machine:
+#   make run    the site with the report's data on SQLite, at http://127.0.0.1:8000/
+#   make test   the test suite (on SQLite, or on PostgreSQL with DATABASE_URL set)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup migrate load messages clean
+
+run: setup migrate load
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed .env
+
+# Reinstall whenever a requirements file changes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# A development .env with its own random key; production sets real environment variables.
+.env:
+	printf 'DEBUG=1\nSECRET_KEY=dev-%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(40))')" > $@
+
+migrate: setup
+	$(BIN)/python manage.py migrate --no-input
+
+# Loading is idempotent: records already there are updated in place, nothing doubles.
+load: migrate
+	$(BIN)/python manage.py loaddata report_2022
+
+# Rebuild the compiled translations after editing locale/*/LC_MESSAGES/django.po.
+messages: setup
+	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --ignore '.venv/*' --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3
