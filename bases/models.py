@@ -45,6 +45,7 @@ class ExportBaseQuerySet(models.QuerySet):
 class ExportBase(PermalinkModel):
     """A national service-export base in Shanghai, with the text sections of 第五章."""
 
+    # The labels are the report's words; files and imports use them in every language.
     class Category(models.TextChoices):
         DIGITAL = "digital-services", "国家数字服务出口基地"
         CULTURE = "culture", "国家文化出口基地"
@@ -93,6 +94,21 @@ class ExportBase(PermalinkModel):
             return f"{self.get_category_display()}({self.domain.name})"
         return self.get_category_display()
 
+    @property
+    def category_label_en(self) -> str:
+        english = CATEGORY_ENGLISH[self.category]
+        if self.category == self.Category.SPECIAL:
+            return f"{english} ({self.domain.name_en})"
+        return english
+
+
+CATEGORY_ENGLISH = {
+    ExportBase.Category.DIGITAL: "National Digital Service Export Base",
+    ExportBase.Category.CULTURE: "National Cultural Export Base",
+    ExportBase.Category.TCM: "National Traditional Chinese Medicine Service Export Base",
+    ExportBase.Category.SPECIAL: "Special Service Export Base",
+}
+
 
 class RecognitionQuerySet(models.QuerySet):
     def get_by_natural_key(self, base_slug, year, source):
@@ -124,6 +140,14 @@ class Recognition(models.Model):
     def __str__(self):
         batch = f" {self.get_batch_display()}" if self.batch else ""
         return f"{self.year}{batch}"
+
+    @property
+    def batch_label(self) -> str:
+        return self.get_batch_display() if self.batch else ""
+
+    @property
+    def batch_label_en(self) -> str:
+        return {"first": "first batch", "second": "second batch"}.get(self.batch, "")
 
     def natural_key(self):
         return (self.base.slug, self.year, self.source)

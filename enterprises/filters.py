@@ -27,18 +27,20 @@ SORT_ORDERINGS = {
 }
 
 
-def district_filter(field_name="region"):
-    """`district=pudong&district=xuhui`: region codes, several meaning either."""
+def coded_filter(relation: str, model, label):
+    """A repeatable filter by code (`district=pudong&district=xuhui`): several codes mean either."""
+    # django-filter filters on `<field_name>=<to_field value>`, so the path ends in the code.
     return django_filters.ModelMultipleChoiceFilter(
-        field_name=field_name, to_field_name="code", queryset=Region.objects.all(), label=_("region")
+        field_name=f"{relation}__code", to_field_name="code", queryset=model.objects.all(), label=label
     )
 
 
-def business_type_filter(field_name="business_type"):
-    """`business_type=cloud`: business-type codes, several meaning either."""
-    return django_filters.ModelMultipleChoiceFilter(
-        field_name=field_name, to_field_name="code", queryset=BusinessType.objects.all(), label=_("business type")
-    )
+def district_filter(relation="region"):
+    return coded_filter(relation, Region, _("region"))
+
+
+def business_type_filter(relation="business_type"):
+    return coded_filter(relation, BusinessType, _("business type"))
 
 
 def filter_search_text(queryset, field_name: str, value: str):
@@ -59,7 +61,12 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         label=_("list"),
         empty_label=_("all lists"),
     )
-    case_study = django_filters.BooleanFilter(method="filter_case_study", label=_("with a case study"))
+    # `case_study=1` as the public URLs write it (a boolean widget would want "true").
+    case_study = django_filters.ChoiceFilter(
+        choices=[("1", _("with a case study")), ("0", _("without a case study"))],
+        method="filter_case_study",
+        label=_("case study"),
+    )
     q = django_filters.CharFilter(method="filter_q", label=_("search"))
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES, method="filter_sort", label=_("sort by"), empty_label=None
@@ -72,7 +79,8 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     @property
     def list_year(self) -> int | None:
         """The year of the list filtered on, if the form holds a valid one."""
-        chosen = self.form.cleaned_data.get("list") if self.is_valid() else None
+        self.errors  # noqa: B018 -- validates the form, so that cleaned_data exists
+        chosen = self.form.cleaned_data.get("list")
         return chosen.year if chosen else None
 
     def filter_queryset(self, queryset):
@@ -85,10 +93,8 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_case_study(self, queryset, name, value):
-        if value is None:
-            return queryset
         has_case = Exists(CaseStudy.objects.filter(enterprise=OuterRef("pk")))
-        return queryset.filter(has_case) if value else queryset.exclude(has_case)
+        return queryset.filter(has_case) if value == "1" else queryset.exclude(has_case)
 
     def filter_q(self, queryset, name, value):
         return filter_search_text(queryset, "search_text", value)

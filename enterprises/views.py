@@ -1,9 +1,78 @@
+"""The public pages of enterprises: configuration of the shared list view, and the profile."""
+
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from .models import Enterprise
+from shdt.listing import Choice, Facet, RegistryListView
+
+from .filters import SORT_CHOICES
+from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListMembership, Region
+from .tables import ENTERPRISES
+
+RELATED_ENTERPRISES_SHOWN = 12
+
+
+def region_choices():
+    return [Choice(r.code, r.short_name, r.name_en) for r in Region.objects.all()]
+
+
+def business_type_choices():
+    return [Choice(t.code, t.name, t.name_en) for t in BusinessType.objects.all()]
+
+
+def list_choices():
+    return [Choice(str(year), _("%(year)s list") % {"year": year}) for year in AnnualList.objects.values_list("year", flat=True)]
+
+
+def has_case_study():
+    return Exists(CaseStudy.objects.filter(enterprise=OuterRef("pk")))
+
+
+class EnterpriseListView(RegistryListView):
+    table = ENTERPRISES
+    template_name = "enterprises/enterprise_list.html"
+    download_url_name = "enterprise_download"
+    sort_choices = SORT_CHOICES
+    facets = [
+        Facet("list", _("List"), "memberships__annual_list__year", list_choices, multiple=False),
+        Facet("business_type", _("Business type"), "business_type__code", business_type_choices),
+        Facet("district", _("Region"), "region__code", region_choices),
+        Facet(
+            "case_study",
+            _("Case study"),
+            has_case_study,
+            lambda: [Choice("1", _("with a case study"))],
+            multiple=False,
+        ),
+    ]
+
+    def decorate(self, queryset):
+        return queryset.annotate(has_case_study=has_case_study())
 
 
 class EnterpriseDetailView(DetailView):
-    queryset = Enterprise.objects.select_related("region", "business_type")
+    queryset = Enterprise.objects.select_related("region", "business_type").prefetch_related(
+        Prefetch("memberships", ListMembership.objects.select_related("annual_list").order_by("-annual_list__year")),
+        Prefetch("case_studies", CaseStudy.objects.order_by("-report_year")),
+    )
     template_name = "enterprises/enterprise_detail.html"
     context_object_name = "enterprise"
+
+    def get_context_data(self, **kwargs):
+        enterprise = self.object
+        related = (
+            Enterprise.objects.filter(region=enterprise.region_id, business_type=enterprise.business_type_id)
+            .exclude(pk=enterprise.pk)
+            .order_by("name_normalized")
+        )
+        case_studies = list(enterprise.case_studies.all())
+        last_updated = max([enterprise.updated_at, *(c.updated_at for c in case_studies)])
+        return super().get_context_data(
+            memberships=enterprise.memberships.all(),
+            case_studies=case_studies,
+            related=related[:RELATED_ENTERPRISES_SHOWN],
+            related_count=related.count(),
+            last_updated=last_updated,
+            **kwargs,
+        )

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import models
+from django.db.models import Case, CharField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from shdt.fields import SourceField
@@ -16,6 +17,12 @@ class PlanPeriod(models.TextChoices):
     P14 = "14th", "十四五"
     P15 = "15th", "十五五"
 
+
+PLAN_PERIOD_ENGLISH = {
+    PlanPeriod.P13: "13th Five-Year Plan",
+    PlanPeriod.P14: "14th Five-Year Plan",
+    PlanPeriod.P15: "15th Five-Year Plan",
+}
 
 # First and last year of each period; the 十三五 runs 2016–2020, and so on.
 PLAN_PERIOD_YEARS = {
@@ -31,6 +38,17 @@ def plan_period_for(date: datetime.date) -> PlanPeriod | None:
         if first <= date.year <= last:
             return period
     return None
+
+
+def plan_period_expression():
+    """The period a document's date falls in, as a database expression (for grouping and counting)."""
+    return Case(
+        *(
+            When(published_on__year__gte=first, published_on__year__lte=last, then=Value(period.value))
+            for period, (first, last) in PLAN_PERIOD_YEARS.items()
+        ),
+        output_field=CharField(),
+    )
 
 
 class PolicyQuerySet(models.QuerySet):
@@ -71,3 +89,13 @@ class Policy(TimestampedModel):
     @property
     def plan_period(self) -> PlanPeriod | None:
         return plan_period_for(self.published_on)
+
+    @property
+    def plan_period_label(self) -> str:
+        period = self.plan_period
+        return period.label if period else ""
+
+    @property
+    def plan_period_label_en(self) -> str:
+        period = self.plan_period
+        return PLAN_PERIOD_ENGLISH[period] if period else ""

@@ -27,5 +27,4 @@ class PolicyResource(resources.ModelResource):
         return policy.running_number
 
     def dehydrate_plan_period(self, policy):
-        period = policy.plan_period
-        return period.label if period else ""
+        return policy.plan_period_label

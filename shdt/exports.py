@@ -42,7 +42,9 @@ FORMATS = {
 
 def resource_rows(resource, queryset) -> Iterator[list]:
     """Yield each object of `queryset` as the resource's export row, in native types."""
-    for number, obj in enumerate(resource.iter_queryset(queryset), start=1):
+    # Not resource.iter_queryset(): with prefetches it re-orders by pk, and a download
+    # must keep the order of the page. iterator() prefetches chunk by chunk.
+    for number, obj in enumerate(queryset.iterator(chunk_size=CHUNK_ROWS), start=1):
         # The running number is what 序号 shows when a table has no serial of its own.
         obj.running_number = number
         yield resource.export_resource(obj, force_native_type=True)

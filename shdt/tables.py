@@ -44,7 +44,8 @@ class Table:
     def filename(self, filterset, extension: str) -> str:
         """Return a file name that says what the file holds: shdt-enterprises-2022-pudong.xlsx."""
         parts = ["shdt", self.name.replace("_", "-")]
-        cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
+        filterset.errors  # noqa: B018 -- validates the form; invalid values filter nothing
+        cleaned = filterset.form.cleaned_data
         for param in self.filename_params:
             parts.extend(_filename_words(cleaned.get(param), param))
         return "-".join(parts) + "." + extension

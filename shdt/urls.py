@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .views import HomeView
+from .views import HomeView, StatsView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("enterprises/", include("enterprises.urls")),
     path("bases/", include("bases.urls")),
+    path("policies/", include("policies.urls")),
+    path("stats/", StatsView.as_view(), name="stats"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,168 @@
+"""
+The one list view of the public site: filters, facet counts, sorting, paging and
+downloads of exactly the filtered rows.
+
+A page and its downloads read the same query parameters through the same FilterSet
+(shdt.tables.Table.filter), and the view filters before it decides whether to render
+or to export, so a download is always the rows of the page, all pages of them.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F
+from django.http import Http404, StreamingHttpResponse
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.generic import TemplateView
+
+from .exports import FORMATS
+from .tables import Table
+
+PAGE_VAR = "page"
+SORT_VAR = "sort"
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    label_en: str = ""
+
+    def display(self) -> str:
+        return self.label_en if self.label_en and get_language() == "en" else self.label
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a facet as the page shows it: its label, its count, whether it is on."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    """
+    A filter shown as a list of choices, each with the number of rows it would give
+    together with the other active filters (its own selection left out, so that the
+    counts say what choosing another option would show).
+    """
+
+    param: str
+    label: str
+    group_by: str | Callable  # an ORM path, or a function returning an expression
+    choices: Callable[[], Sequence[Choice]]
+    multiple: bool = True
+
+    def options(self, table: Table, params) -> list[Option]:
+        others = params.copy()
+        others.pop(self.param, None)
+        others.pop(PAGE_VAR, None)
+        others.pop(SORT_VAR, None)
+        queryset = table.filter(others).qs
+        value = F(self.group_by) if isinstance(self.group_by, str) else self.group_by()
+        rows = (
+            queryset.order_by()
+            .annotate(facet_value=value)
+            .values("facet_value")
+            .annotate(n=Count("pk", distinct=True))
+            .values_list("facet_value", "n")
+        )
+        counts = {_as_param(value): n for value, n in rows}
+        selected = set(params.getlist(self.param))
+        return [
+            Option(choice.value, choice.display(), counts.get(choice.value, 0), choice.value in selected)
+            for choice in self.choices()
+        ]
+
+
+def _as_param(value) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def query_string(params, **changes) -> str:
+    """Return `params` as a query string with the given keys set (a list for several) or removed (None)."""
+    query = params.copy()
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        elif isinstance(value, (list, tuple)):
+            query.setlist(key, [str(v) for v in value])
+        else:
+            query[key] = str(value)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else ""
+
+
+def download_response(table: Table, filterset, fmt: str) -> StreamingHttpResponse:
+    """Stream the filtered rows of `table` as a file of the given format."""
+    filename, chunks = table.export(filterset, fmt)
+    response = StreamingHttpResponse(chunks, content_type=FORMATS[fmt].content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class RegistryListView(TemplateView):
+    """A filterable, sortable, paged list of a table, with downloads of the same rows."""
+
+    table: Table
+    facets: Sequence[Facet] = ()
+    sort_choices: Sequence[tuple[str, str]] = ()
+    paginate_by = 50
+    download_url_name: str = ""
+
+    def get(self, request, *args, fmt=None, **kwargs):
+        self.filterset = self.table.filter(request.GET)
+        if fmt is not None:
+            if fmt not in FORMATS:
+                raise Http404
+            return download_response(self.table, self.filterset, fmt)
+        return super().get(request, *args, **kwargs)
+
+    def decorate(self, queryset):
+        """Add what the page shows beyond the exported columns (e.g. a marker); none by default."""
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET
+        paginator = Paginator(self.decorate(self.filterset.qs), self.paginate_by)
+        page = paginator.get_page(params.get(PAGE_VAR))
+        return super().get_context_data(
+            filterset=self.filterset,
+            filter_errors=self.filterset.errors,
+            page_obj=page,
+            rows=page.object_list,
+            total=paginator.count,
+            facets=[(facet, facet.options(self.table, params)) for facet in self.facets],
+            q=params.get("q", ""),
+            sort=params.get(SORT_VAR, ""),
+            sort_links=[
+                (value, label, query_string(params, **{SORT_VAR: value, PAGE_VAR: None}))
+                for value, label in self.sort_choices
+            ],
+            downloads=[
+                (fmt, reverse(self.download_url_name, kwargs={"fmt": fmt}) + query_string(params, **{PAGE_VAR: None}))
+                for fmt in FORMATS
+            ],
+            page_links=_page_links(params, page),
+            is_filtered=any(key not in (PAGE_VAR, SORT_VAR) and params.getlist(key) for key in params),
+            **kwargs,
+        )
+
+
+def _page_links(params, page) -> dict:
+    """The links of the pager: first, previous, next and last, each keeping the filters."""
+    links = {}
+    if page.has_previous():
+        links["first"] = query_string(params, **{PAGE_VAR: None})
+        links["previous"] = query_string(params, **{PAGE_VAR: page.previous_page_number()})
+    if page.has_next():
+        links["next"] = query_string(params, **{PAGE_VAR: page.next_page_number()})
+        links["last"] = query_string(params, **{PAGE_VAR: page.paginator.num_pages})
+    return links
