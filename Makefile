@@ -8,13 +8,17 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup migrate load messages clean
+.PHONY: run test setup browser migrate load messages clean
 
 run: setup migrate load
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# The browser tests drive Debian's chromium; Playwright's own download does not work here.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei; }
 
 setup: $(VENV)/.installed .env
 

@@ -152,6 +152,9 @@ class RegistryListView(TemplateView):
             ],
             page_links=_page_links(params, page),
             is_filtered=any(key not in (PAGE_VAR, SORT_VAR) and params.getlist(key) for key in params),
+            active_filter_count=sum(
+                len([v for v in params.getlist(facet.param) if v]) for facet in self.facets
+            ),
             **kwargs,
         )
 

@@ -1,0 +1,50 @@
+"""Playwright drives Debian's chromium (never a browser that Playwright downloads)."""
+
+import os
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+# pytest-playwright's page fixture runs an event loop; Django's ORM must still be usable.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+REFERENCE_DATA_MIGRATIONS = ["enterprises.migrations.0002_reference_data", "bases.migrations.0002_reference_data"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A reader in Shanghai: the browser asks for Chinese first.
+    return {**browser_context_args, "locale": "zh-CN", "accept_downloads": True}
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """
+    The site with the report's records, as `make run` serves it. The live server needs a
+    transactional database, which is emptied after each test, reference data included;
+    the data migrations' own functions put regions, types and domains back first.
+    """
+    for module in REFERENCE_DATA_MIGRATIONS:
+        import_module(module).create(apps, None)
+    call_command("loaddata", "report_2022", verbosity=0)
+    return live_server.url
