@@ -5,12 +5,22 @@ from django.views.generic import DetailView
 
 from shdt.listing import Choice, Facet, RegistryListView
 
-from .models import CATEGORY_ENGLISH, BaseDomain, ExportBase
+from .models import CATEGORY_ENGLISH, BaseDomain, ExportBase, Recognition
 from .tables import EXPORT_BASES
 
 
 def domain_choices():
     return [Choice(d.code, d.name, d.name_en) for d in BaseDomain.objects.all()]
+
+
+def year_choices():
+    years = Recognition.objects.order_by("year").values_list("year", flat=True).distinct()
+    return [Choice(str(year), str(year)) for year in years]
+
+
+def batch_choices():
+    english = {"first": "first batch", "second": "second batch"}
+    return [Choice(value, label, english[value]) for value, label in Recognition.Batch.choices]
 
 
 def category_choices():
@@ -24,6 +34,8 @@ class ExportBaseListView(RegistryListView):
     facets = [
         Facet("domain", _("Domain"), "domain__code", domain_choices),
         Facet("category", _("Category"), "category", category_choices),
+        Facet("year", _("Year recognised"), "recognitions__year", year_choices, multiple=False),
+        Facet("batch", _("Batch"), "recognitions__batch", batch_choices, multiple=False),
     ]
 
 

@@ -31,3 +31,13 @@ def test_base_profile_in_english(client, report):
     html = response.content.decode()
     assert "National Digital Service Export Base" in html
     assert "first batch" in html
+
+
+def test_filter_bases_by_year_and_batch(client, report):
+    response = client.get(reverse("exportbase_list"), {"year": 2022})
+    names = sorted(base.name for base in response.context["rows"])
+    assert len(names) == 5 and "上海中医药大学" in names  # the four special bases and, by 第五章, the TCM base
+    response = client.get(reverse("exportbase_list"), {"batch": "second"})
+    assert sorted(base.name for base in response.context["rows"]) == sorted(["上海仓城影视文化产业园", "上海中医药大学"])
+    years = {o.value: o.count for f, options in response.context["facets"] if f.param == "year" for o in options}
+    assert years == {"2018": 0, "2020": 0, "2021": 1, "2022": 1}
