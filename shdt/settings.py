@@ -149,6 +149,9 @@ STORAGES = {
 
 # --- Registry -------------------------------------------------------------
 
+# The benchmark (make bench) adds a bare view as its baseline; never set in production.
+BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
+
 # The public address of the site: downloads and exports write permalinks with it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,3 +13,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCHMARK_VIEWS:
+    # The benchmark's baseline, served only when the benchmark starts the server.
+    from bench.views import bare
+
+    urlpatterns.append(path("bench/bare/", bare))
