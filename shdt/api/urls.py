@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -31,6 +32,8 @@ ROOT_LINKS = [
 
 class ApiRootView(APIView):
     """The addresses of the API's lists, its schema and its docs."""
+
+    permission_classes = [AllowAny]  # it reads no model
 
     @extend_schema(exclude=True)
     def get(self, request):

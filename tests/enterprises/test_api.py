@@ -3,8 +3,6 @@
 the page for the same query; what each record shows; and staff writes through the services.
 """
 
-import csv
-import io
 from decimal import Decimal
 
 import pytest
@@ -16,7 +14,7 @@ from django.urls import reverse
 from enterprises.models import AnnualList, Enterprise, ListMembership
 from shdt.tables import get_table
 from shdt.validators import credit_code_check_character
-from tests.api import WRITE_PERMISSIONS, staff_user, token_headers
+from tests.api import WRITE_PERMISSIONS, api_rows, csv_rows, staff_user, token_headers
 from tests.factories import make_case_study, make_enterprise, put_on_list
 
 pytestmark = pytest.mark.django_db
@@ -48,32 +46,9 @@ QUERIES = [
 ]
 
 
-def api_rows(client, query: str, url=LIST_URL) -> list[dict]:
-    """Every row of the API's answer to `query`, page after page."""
-    params = QueryDict(query, mutable=True)
-    params["page_size"] = "100"
-    rows, page = [], 1
-    while True:
-        params["page"] = str(page)
-        response = client.get(f"{url}?{params.urlencode()}")
-        assert response.status_code == 200, response.content
-        body = response.json()
-        rows += body["results"]
-        if body["next"] is None:
-            assert body["count"] == len(rows)
-            return rows
-        page += 1
-
-
-def csv_rows(table_name: str, query: str) -> list[dict]:
-    table = get_table(table_name)
-    _, chunks = table.export(table.filter(QueryDict(query)), "csv")
-    return list(csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
-
-
 @pytest.mark.parametrize("query", QUERIES)
 def test_the_api_gives_the_rows_of_the_table_and_of_its_download(client, report, query):
-    rows = api_rows(client, query)
+    rows = api_rows(client, query, LIST_URL)
     table_rows = list(get_table("enterprises").filter(QueryDict(query)).qs)
     downloaded = csv_rows("enterprises", query)
 
@@ -93,16 +68,16 @@ def test_the_first_page_is_the_first_page_of_the_site(client, report, query):
 
 @pytest.mark.parametrize("query", ["q=ximalaya", "q=xmly", "q=喜马拉雅", "q=XIMALAYA"])
 def test_search_by_pinyin_finds_ximalaya(client, report, query):
-    assert [row["name"] for row in api_rows(client, query)] == ["上海喜马拉雅科技有限公司"]
+    assert [row["name"] for row in api_rows(client, query, LIST_URL)] == ["上海喜马拉雅科技有限公司"]
 
 
 def test_search_finds_an_alias_and_a_half_width_spelling(client, report):
-    assert [row["name"] for row in api_rows(client, "q=上海纵游网络科技有限公司")] == ["上海纵游网络技术有限公司"]
-    assert [row["name"] for row in api_rows(client, "q=博彦科技(上海)")] == ["博彦科技（上海）有限公司"]
+    assert [row["name"] for row in api_rows(client, "q=上海纵游网络科技有限公司", LIST_URL)] == ["上海纵游网络技术有限公司"]
+    assert [row["name"] for row in api_rows(client, "q=博彦科技(上海)", LIST_URL)] == ["博彦科技（上海）有限公司"]
 
 
 def test_a_list_shows_its_serials_in_order(client, report):
-    rows = api_rows(client, "list=2022")
+    rows = api_rows(client, "list=2022", LIST_URL)
     assert [row["serial"] for row in rows] == list(range(1, 101))
     assert {row["list_year"] for row in rows} == {2022}
 
