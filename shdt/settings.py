@@ -181,6 +181,12 @@ SPECTACULAR_SETTINGS = {
     # Docstrings are written for the code's readers; the schema says what clients need, explicitly.
     "DISABLE_DOCSTRING_DESCRIPTIONS": True,
     "SERVE_INCLUDE_SCHEMA": False,
+    "TAGS": [
+        {"name": "enterprises", "description": "Innovation enterprises, their places on the years' lists, case studies."},
+        {"name": "export bases", "description": "National service-export bases (国家服务出口基地)."},
+        {"name": "policies", "description": "Policy documents on digital trade (表 3-2)."},
+        {"name": "reference data", "description": "Regions, business types and lists: the codes the filters take."},
+    ],
     # Swagger UI from our own static files (drf-spectacular-sidecar): no CDN, no online validator.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
