@@ -122,6 +122,10 @@ def enterprise_queryset():
     return enterprise_rows(with_list_serial(ENTERPRISES.get_queryset()))
 
 
+def enterprise_url(enterprise) -> str:
+    return reverse("api:enterprise_detail", kwargs={"slug": enterprise.slug})
+
+
 class EnterpriseWriteMixin:
     # A twin name is refused by the unique normalised name; the client sent `name`.
     error_fields = {"name_normalized": "name", "slug": "name"}
@@ -162,10 +166,6 @@ class EnterpriseListView(EnterpriseWriteMixin, TableListView):
         enterprise = enterprise_create(user=request.user, **serializer.validated_data)
         location = request.build_absolute_uri(enterprise_url(enterprise))
         return self.enterprise_response(enterprise, status.HTTP_201_CREATED, headers={"Location": location})
-
-
-def enterprise_url(enterprise) -> str:
-    return reverse("api:enterprise_detail", kwargs={"slug": enterprise.slug})
 
 
 @extend_schema_view(

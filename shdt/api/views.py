@@ -21,7 +21,7 @@ class TableListView(generics.ListAPIView):
 
     @property
     def filterset_class(self):
-        # Read by django-filter's DRF backend and by drf-spectacular's filter extension.
+        # Read by django-filter's DRF backend, which filters and validates with it.
         return self.table.filterset_class
 
 
