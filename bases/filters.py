@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.filters import coded_filter, district_filter
+from enterprises.filters import YearFilter, coded_filter, district_filter
 
 from .models import BaseDomain, ExportBase, Recognition
 
@@ -11,7 +11,7 @@ from .models import BaseDomain, ExportBase, Recognition
 class ExportBaseFilterSet(django_filters.FilterSet):
     domain = coded_filter("domain", BaseDomain, _("domain"))
     category = django_filters.MultipleChoiceFilter(choices=ExportBase.Category.choices, label=_("category"))
-    year = django_filters.NumberFilter(field_name="recognitions__year", label=_("year recognised"), distinct=True)
+    year = YearFilter(field_name="recognitions__year", label=_("year recognised"), distinct=True)
     batch = django_filters.ChoiceFilter(
         field_name="recognitions__batch", choices=Recognition.Batch.choices, label=_("batch"), distinct=True
     )

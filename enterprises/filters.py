@@ -4,6 +4,7 @@ and the API. The query parameters are a public contract (people bookmark them).
 """
 
 import django_filters
+from django import forms
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,21 @@ def district_filter(relation="region"):
 
 def business_type_filter(relation="business_type"):
     return coded_filter(relation, BusinessType, _("business type"))
+
+
+class YearFilter(django_filters.NumberFilter):
+    """
+    A year (`year=2021`): a whole number that a date can have. Anything else is refused
+    as a bad value, not passed on to the database (year=0 would fail there, year=2021.5
+    would match 2021).
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
 
 
 def filter_search_text(queryset, field_name: str, value: str):
@@ -111,7 +127,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 class CaseStudyFilterSet(django_filters.FilterSet):
     """Case studies by report year (`list`, as for enterprises), region, type and `q`."""
 
-    list = django_filters.NumberFilter(field_name="report_year", label=_("report year"))
+    list = YearFilter(field_name="report_year", label=_("report year"))
     district = district_filter("enterprise__region")
     business_type = business_type_filter("enterprise__business_type")
     q = django_filters.CharFilter(method="filter_q", label=_("search"))

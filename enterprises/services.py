@@ -31,9 +31,10 @@ def enterprise_update(enterprise: Enterprise, *, user=None, **fields) -> Enterpr
 @transaction.atomic
 def list_membership_set(*, enterprise: Enterprise, year: int, serial: int, user=None, source: str = "") -> ListMembership:
     """Put an enterprise on a year's list with a serial (creating the list if it is new), or move its serial."""
-    annual_list, _ = AnnualList.objects.get_or_create(
-        year=year, defaults={"title": f"{year}年上海数字贸易创新企业", "source": source}
-    )
+    annual_list = AnnualList.objects.filter(year=year).first()
+    if annual_list is None:
+        # A new list is validated like any record: a year out of range is refused, not stored.
+        annual_list = _save_validated(AnnualList(year=year, title=f"{year}年上海数字贸易创新企业", source=source), user)
     membership = ListMembership.objects.filter(annual_list=annual_list, enterprise=enterprise).first()
     if membership is None:
         membership = ListMembership(annual_list=annual_list, enterprise=enterprise)
@@ -41,3 +42,9 @@ def list_membership_set(*, enterprise: Enterprise, year: int, serial: int, user=
     if source:
         membership.source = source
     return _save_validated(membership, user)
+
+
+def list_membership_delete(membership: ListMembership, *, user=None) -> None:
+    """Take an enterprise off a year's list; the enterprise and the list stay."""
+    membership._history_user = user
+    membership.delete()

@@ -5,6 +5,8 @@ import datetime
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.filters import YearFilter
+
 from .models import PLAN_PERIOD_YEARS, PlanPeriod, Policy
 
 
@@ -15,7 +17,7 @@ def issuer_choices():
 class PolicyFilterSet(django_filters.FilterSet):
     issuer = django_filters.MultipleChoiceFilter(choices=issuer_choices, label=_("issuer"))
     period = django_filters.ChoiceFilter(choices=PlanPeriod.choices, method="filter_period", label=_("plan period"))
-    year = django_filters.NumberFilter(field_name="published_on__year", label=_("year"))
+    year = YearFilter(field_name="published_on__year", label=_("year"))
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("search"))
 
     class Meta:

@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "axes",
     "csp",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "shdt",
     "enterprises",
     "bases",
@@ -56,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before CommonMiddleware, so that its redirects and errors carry CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -188,6 +194,67 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# --- Public API -----------------------------------------------------------
+
+# Anyone reads, within a throttle; staff write with a token (`Authorization: Token …`) or
+# their admin session, and only what their Django model permissions allow.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["shdt.api.permissions.StaffModelPermissionsOrReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": ["shdt.api.throttling.AnonThrottle", "shdt.api.throttling.UserThrottle"],
+    # "N/second|minute|hour|day", per client address for anonymous users, per account for staff.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+        "user": env.str("API_THROTTLE_USER", default="600/minute"),
+    },
+    # Behind a reverse proxy, the number of proxies whose X-Forwarded-For the throttle trusts;
+    # unset, it throttles by the connecting address.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=None),
+    "DEFAULT_PAGINATION_CLASS": "shdt.api.pagination.RegistryPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "shdt.api.schema.RegistryAutoSchema",
+    "EXCEPTION_HANDLER": "shdt.api.exceptions.exception_handler",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Shanghai Digital Trade Registry API",
+    "DESCRIPTION": (
+        "The records of the Shanghai digital trade registry (上海数字贸易创新企业名录): innovation "
+        "enterprises and the years' lists they are on, case studies, national service-export bases "
+        "and policy documents.\n\n"
+        "Lists take the same filters as the public pages and their downloads, and return the same "
+        "rows. Records are identified by their permalink slug (the last part of the address of their "
+        "public page), never by a database id. Anyone may read, within a rate limit (HTTP 429 "
+        "with Retry-After when it is reached); staff write with `Authorization: Token <key>`."
+    ),
+    "VERSION": "1.0.0",
+    # Docstrings are written for the code's readers; the schema says what clients need, explicitly.
+    "DISABLE_DOCSTRING_DESCRIPTIONS": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "TAGS": [
+        {"name": "enterprises", "description": "Innovation enterprises, their places on the years' lists, case studies."},
+        {"name": "export bases", "description": "National service-export bases (国家服务出口基地)."},
+        {"name": "policies", "description": "Policy documents on digital trade (表 3-2)."},
+        {"name": "reference data", "description": "Regions, business types and lists: the codes the filters take."},
+    ],
+    # Swagger UI from our own static files (drf-spectacular-sidecar): no CDN, no online validator.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "displayRequestDuration": True},
+    # Separate request and response components: what a client sends is not what it reads back.
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# CORS is off: a browser page on another origin may read the API only from the origins listed
+# here (comma-separated, e.g. https://data.example.cn). Only /api/ answers them.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
 
 # --- Logging --------------------------------------------------------------
 

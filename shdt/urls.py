@@ -10,6 +10,7 @@ urlpatterns = [
     path("bases/", include("bases.urls")),
     path("policies/", include("policies.urls")),
     path("stats/", StatsView.as_view(), name="stats"),
+    path("api/", include("shdt.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

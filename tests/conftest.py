@@ -1,6 +1,7 @@
 """Shared fixtures. Test data comes from small helpers here or from the report's own fixture."""
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 
@@ -12,6 +13,14 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Each test starts with an empty cache: the API's throttle counts requests there.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

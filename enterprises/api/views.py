@@ -1,0 +1,330 @@
+"""
+API views of enterprises, case studies, lists and the reference data. Configuration and
+the three steps of a write (check the shape, call the service, show the record); the
+queryset and filters come from the tables, the rules from the services.
+"""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, status
+from rest_framework.permissions import DjangoModelPermissions
+from rest_framework.response import Response
+
+from shdt.api.permissions import StaffModelPermissionsOrReadOnly
+from shdt.api.schema import parameter
+from shdt.api.views import SlugDetailView, TableListView
+
+from ..filters import SORT_CHOICES
+from ..models import AnnualList, BusinessType, ListMembership, Region
+from ..selectors import with_list_serial
+from ..services import enterprise_create, enterprise_update, list_membership_delete, list_membership_set
+from ..tables import CASE_STUDIES, ENTERPRISES
+from .serializers import (
+    AnnualListSerializer,
+    BusinessTypeSerializer,
+    CaseStudySerializer,
+    EnterpriseInputSerializer,
+    EnterpriseSerializer,
+    ListMembershipInputSerializer,
+    ListMembershipSerializer,
+    RegionSerializer,
+)
+
+TAG_ENTERPRISES = "enterprises"
+TAG_REFERENCE = "reference data"
+
+# The filters of EnterpriseFilterSet, described for API clients. A test checks that these
+# are exactly the FilterSet's parameters, so the two cannot drift apart.
+DISTRICT_PARAMETER = parameter(
+    "district",
+    _("Region code (GET /api/regions/). Repeat it for several: district=pudong&district=xuhui means either."),
+    ["pudong", "xuhui"],
+    many=True,
+)
+BUSINESS_TYPE_PARAMETER = parameter(
+    "business_type",
+    _(
+        "Business-type code: cloud, digital-services, digital-content or cross-border-ecommerce "
+        "(GET /api/business-types/). Repeat it for several, meaning either."
+    ),
+    ["digital-content", "cloud"],
+    many=True,
+)
+Q_PARAMETER = parameter(
+    "q",
+    _(
+        "Search the names: a part of the Chinese name in full- or half-width characters, an alias, "
+        "the English name, or the name's pinyin in full or as initials (ximalaya, xmly)."
+    ),
+    "ximalaya",
+)
+ENTERPRISE_PARAMETERS = [
+    DISTRICT_PARAMETER,
+    BUSINESS_TYPE_PARAMETER,
+    parameter(
+        "list",
+        _("Year of a list: only the enterprises on it, each with its serial on that list."),
+        2022,
+        type=int,
+    ),
+    parameter(
+        "case_study",
+        _("1: only enterprises with a case study; 0: only those without."),
+        "1",
+        enum=["1", "0"],
+    ),
+    Q_PARAMETER,
+    parameter(
+        "sort",
+        _(
+            "Order of the rows: serial (the default: newest list first, then its serial), name "
+            "(by the normalised name), region (then serial). Each order ends on the name, so pages are stable."
+        ),
+        "serial",
+        enum=[value for value, _label in SORT_CHOICES],
+    ),
+]
+CASE_STUDY_PARAMETERS = [
+    parameter("list", _("Year of the report the case study is in."), 2022, type=int),
+    DISTRICT_PARAMETER,
+    BUSINESS_TYPE_PARAMETER,
+    parameter(
+        "q",
+        _("Search the enterprise's names, as q of /api/enterprises/ does (Chinese, alias, English, pinyin)."),
+        "xmly",
+    ),
+]
+SLUG_PARAMETER = parameter(
+    "slug",
+    _(
+        "The enterprise's permalink slug: the last part of the address of its public page. "
+        "It never changes, even if the name does; database ids are internal and never shown."
+    ),
+    "shanghaiximalayakeji",
+    location="path",
+)
+YEAR_PARAMETER = parameter("year", _("Year of the list."), 2022, type=int, location="path")
+
+
+def enterprise_rows(queryset):
+    """The enterprises' lists and case studies, in one query each for a whole page."""
+    return queryset.prefetch_related(
+        Prefetch("memberships", queryset=ListMembership.objects.select_related("annual_list").order_by("-annual_list__year")),
+        Prefetch("case_studies", queryset=CASE_STUDIES.get_queryset().select_related(None).order_by("-report_year")),
+    )
+
+
+def enterprise_queryset():
+    """One enterprise as the list shows it, with the serial on its latest list."""
+    return enterprise_rows(with_list_serial(ENTERPRISES.get_queryset()))
+
+
+def enterprise_url(enterprise) -> str:
+    return reverse("api:enterprise_detail", kwargs={"slug": enterprise.slug})
+
+
+class EnterpriseWriteMixin:
+    # A twin name is refused by the unique normalised name; the client sent `name`.
+    error_fields = {"name_normalized": "name", "slug": "name"}
+
+    def enterprise_response(self, enterprise, status_code=status.HTTP_200_OK, **kwargs):
+        enterprise = enterprise_queryset().get(pk=enterprise.pk)
+        return Response(self.get_serializer(enterprise).data, status=status_code, **kwargs)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG_ENTERPRISES],
+        summary=_("List enterprises"),
+        description=_(
+            "The innovation enterprises with the filters of the public list page and its downloads: the "
+            "same query gives the same rows in the same order."
+        ),
+        parameters=ENTERPRISE_PARAMETERS,
+    ),
+    post=extend_schema(
+        tags=[TAG_ENTERPRISES],
+        summary=_("Create an enterprise (staff)"),
+        description=_("Needs the permission to add enterprises. The record is validated as in the admin."),
+        request=EnterpriseInputSerializer,
+        responses={201: EnterpriseSerializer},
+    ),
+)
+class EnterpriseListView(EnterpriseWriteMixin, TableListView):
+    table = ENTERPRISES
+    serializer_class = EnterpriseSerializer
+
+    def get_queryset(self):
+        return enterprise_rows(super().get_queryset())
+
+    def post(self, request, *args, **kwargs):
+        serializer = EnterpriseInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        enterprise = enterprise_create(user=request.user, **serializer.validated_data)
+        location = request.build_absolute_uri(enterprise_url(enterprise))
+        return self.enterprise_response(enterprise, status.HTTP_201_CREATED, headers={"Location": location})
+
+
+@extend_schema_view(
+    get=extend_schema(tags=[TAG_ENTERPRISES], summary=_("One enterprise"), parameters=[SLUG_PARAMETER]),
+    put=extend_schema(
+        tags=[TAG_ENTERPRISES],
+        summary=_("Replace an enterprise's fields (staff)"),
+        description=_("Needs the permission to change enterprises. Fields left out take their empty value."),
+        parameters=[SLUG_PARAMETER],
+        request=EnterpriseInputSerializer,
+        responses={200: EnterpriseSerializer},
+    ),
+    patch=extend_schema(
+        tags=[TAG_ENTERPRISES],
+        summary=_("Change some of an enterprise's fields (staff)"),
+        description=_("Needs the permission to change enterprises. Only the fields sent change."),
+        parameters=[SLUG_PARAMETER],
+        request=EnterpriseInputSerializer,
+        responses={200: EnterpriseSerializer},
+    ),
+)
+class EnterpriseDetailView(EnterpriseWriteMixin, SlugDetailView):
+    serializer_class = EnterpriseSerializer
+
+    def get_queryset(self):
+        return enterprise_queryset()
+
+    def put(self, request, *args, **kwargs):
+        return self.update(request, partial=False)
+
+    def patch(self, request, *args, **kwargs):
+        return self.update(request, partial=True)
+
+    def update(self, request, *, partial):
+        enterprise = self.get_object()
+        serializer = EnterpriseInputSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        enterprise = enterprise_update(enterprise, user=request.user, **serializer.validated_data)
+        return self.enterprise_response(enterprise)
+
+
+class ListMembershipPermissions(StaffModelPermissionsOrReadOnly):
+    # PUT puts an enterprise on a list or moves its serial: adding and changing entries.
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "PUT": ["%(app_label)s.add_%(model_name)s", "%(app_label)s.change_%(model_name)s"],
+    }
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG_ENTERPRISES],
+        summary=_("An enterprise's entry on a year's list"),
+        parameters=[SLUG_PARAMETER, YEAR_PARAMETER],
+    ),
+    put=extend_schema(
+        tags=[TAG_ENTERPRISES],
+        summary=_("Put an enterprise on a year's list, or change its serial (staff)"),
+        description=_(
+            "Needs the permissions to add and change list entries. A year with no list yet gets a new list. "
+            "Two enterprises cannot share a serial on one list."
+        ),
+        parameters=[SLUG_PARAMETER, YEAR_PARAMETER],
+        request=ListMembershipInputSerializer,
+        responses={200: ListMembershipSerializer},
+    ),
+    delete=extend_schema(
+        tags=[TAG_ENTERPRISES],
+        summary=_("Take an enterprise off a year's list (staff)"),
+        description=_("Needs the permission to delete list entries. The enterprise and the list stay."),
+        parameters=[SLUG_PARAMETER, YEAR_PARAMETER],
+        responses={204: None},
+    ),
+)
+class ListMembershipView(generics.GenericAPIView):
+    serializer_class = ListMembershipSerializer
+    permission_classes = [ListMembershipPermissions]
+    filter_backends = ()
+    pagination_class = None
+
+    def get_queryset(self):
+        return ListMembership.objects.select_related("annual_list")
+
+    def get_enterprise(self):
+        return get_object_or_404(ENTERPRISES.get_queryset(), slug=self.kwargs["slug"])
+
+    def get_object(self):
+        return get_object_or_404(
+            self.get_queryset(), enterprise=self.get_enterprise(), annual_list__year=self.kwargs["year"]
+        )
+
+    def get(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def put(self, request, *args, **kwargs):
+        enterprise = self.get_enterprise()
+        serializer = ListMembershipInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = list_membership_set(
+            enterprise=enterprise, year=self.kwargs["year"], user=request.user, **serializer.validated_data
+        )
+        return Response(self.get_serializer(membership).data)
+
+    def delete(self, request, *args, **kwargs):
+        list_membership_delete(self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG_ENTERPRISES],
+        summary=_("List case studies"),
+        description=_(
+            "The case studies (典型企业) of the reports, with their four sections and trade volumes, filtered "
+            "as the case-study page and its downloads are."
+        ),
+        parameters=CASE_STUDY_PARAMETERS,
+    )
+)
+class CaseStudyListView(TableListView):
+    table = CASE_STUDIES
+    serializer_class = CaseStudySerializer
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG_REFERENCE],
+        summary=_("List regions"),
+        description=_("The 16 districts of Shanghai and the Lingang Special Area, with the codes filters take."),
+    )
+)
+class RegionListView(generics.ListAPIView):
+    queryset = Region.objects.all()
+    serializer_class = RegionSerializer
+    filter_backends = ()
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG_REFERENCE],
+        summary=_("List business types"),
+        description=_("The four business types (业务类型), with the codes filters take."),
+    )
+)
+class BusinessTypeListView(generics.ListAPIView):
+    queryset = BusinessType.objects.all()
+    serializer_class = BusinessTypeSerializer
+    filter_backends = ()
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=[TAG_REFERENCE],
+        summary=_("List the years' lists"),
+        description=_("Each year's list of innovation enterprises, newest first; filter enterprises with list=YEAR."),
+    )
+)
+class AnnualListListView(generics.ListAPIView):
+    # Issue 6 (publication): only published lists will belong here.
+    queryset = AnnualList.objects.all()
+    serializer_class = AnnualListSerializer
+    filter_backends = ()

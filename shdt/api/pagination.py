@@ -1,0 +1,55 @@
+"""Page-number paging, as the site pages its lists."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+
+
+class RegistryPagination(PageNumberPagination):
+    """
+    Page-number paging with the site's page size (50). A client may ask for another up to
+    the maximum (100; more gives 100); a page size that is not a positive whole number is
+    refused with 400, as any other bad parameter is, instead of being silently ignored.
+    """
+
+    page_size = PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        value = request.query_params.get(self.page_size_query_param)
+        if not value:
+            return self.page_size
+        try:
+            size = int(value)
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise ValidationError({self.page_size_query_param: [_("Enter a whole number of at least 1.")]})
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": str(_("Page number, from 1. A page past the last answers 404.")),
+                "schema": {"type": "integer", "minimum": 1},
+                "example": 1,
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": str(
+                    _("Rows per page: %(default)d unless given, at most %(maximum)d (a larger number gives %(maximum)d).")
+                    % {"default": self.page_size, "maximum": self.max_page_size}
+                ),
+                "schema": {"type": "integer", "minimum": 1},
+                "example": self.page_size,
+            },
+        ]

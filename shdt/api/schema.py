@@ -1,0 +1,133 @@
+"""What every operation's OpenAPI description has: documented parameters and error answers."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiFilterExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter
+from rest_framework.permissions import SAFE_METHODS
+
+
+class DocumentedFiltersExtension(OpenApiFilterExtension):
+    """
+    Leave the FilterSets' parameters to the views, which describe each with words and an
+    example (`parameter` below, in `extend_schema`), instead of drf-spectacular's guesses
+    from the filters. A test checks that each view documents exactly its FilterSet's filters.
+    """
+
+    target_class = "django_filters.rest_framework.DjangoFilterBackend"
+    priority = 1  # before drf-spectacular's own django-filter extension
+
+    def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
+        return []
+
+
+def parameter(name, description, example, *, type=str, many=False, location=OpenApiParameter.QUERY, **kwargs):
+    """An OpenAPI parameter with its description and an example, as every one of ours has."""
+    return OpenApiParameter(
+        name,
+        type=type,
+        location=location,
+        description=description,
+        many=many or None,
+        # `district=pudong&district=xuhui`: a repeated parameter, as the page's form sends it.
+        explode=True if many else None,
+        style="form" if many else None,
+        examples=[OpenApiExample("example", value=example)],
+        **kwargs,
+    )
+
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "string", "description": "What went wrong, in words."}},
+    "required": ["detail"],
+}
+_FIELD_ERRORS_SCHEMA = {
+    "type": "object",
+    "description": (
+        "Each field that was refused, with its messages; `non_field_errors` holds those about "
+        "the record as a whole. A list field's messages are keyed by the position of the item."
+    ),
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        ]
+    },
+    "example": {"name": ["An enterprise with this name already exists: “博彦科技（上海）有限公司”."]},
+}
+
+
+class RegistryAutoSchema(AutoSchema):
+    """
+    drf-spectacular's schema, plus what every operation of ours may answer besides success:
+    refused input (400), a bad token (401), no permission (403), nothing there (404) and
+    the throttle (429), so that clients and schema checkers know each answer's shape.
+    """
+
+    def get_auth(self):
+        auths = super().get_auth()
+        if self.method in SAFE_METHODS:
+            auths.append({})  # reading needs no account
+        return auths
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            # `list=` or `q=`, as the page's form sends an option left at "all": the same as
+            # leaving the parameter out. (Repeatable parameters take only real values.)
+            if parameter["in"] == "query" and parameter.get("schema", {}).get("type") != "array":
+                parameter["allowEmptyValue"] = True
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code, response in self._error_responses().items():
+            responses.setdefault(code, response)
+        return dict(sorted(responses.items()))
+
+    def _error_responses(self) -> dict:
+        error = self._component("Error", _ERROR_SCHEMA)
+        field_errors = self._component("FieldErrors", _FIELD_ERRORS_SCHEMA)
+        bad_request = self._component("BadRequest", {"anyOf": [field_errors, error]})
+        has_path_parameters = "{" in self.path
+        codes = {
+            "401": (error, _("The token or session sent is not valid.")),
+            "429": (error, _("Too many requests: wait the number of seconds in Retry-After.")),
+        }
+        if self.method in SAFE_METHODS:
+            if self._is_list_view():
+                codes["400"] = (field_errors, _("A query parameter was refused; each is named with its messages."))
+                codes["404"] = (error, _("No such page of results."))
+            elif has_path_parameters:
+                codes["404"] = (error, _("No such record."))
+        else:
+            codes["403"] = (error, _("This account may not make this change."))
+            if self.method != "DELETE":
+                codes["400"] = (
+                    bad_request,
+                    _("The body could not be read (detail), or the record was refused: each field named with its messages."),
+                )
+            if has_path_parameters:
+                codes["404"] = (error, _("No such record."))
+        responses = {}
+        for code, (schema, description) in codes.items():
+            response = {
+                "description": str(description),
+                "content": {"application/json": {"schema": schema}},
+            }
+            if code == "429":
+                response["headers"] = {
+                    "Retry-After": {
+                        "description": str(_("Seconds to wait before the next request.")),
+                        "schema": {"type": "integer"},
+                    }
+                }
+            responses[code] = response
+        return responses
+
+    def _component(self, name: str, schema: dict) -> dict:
+        component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema)
+        self.registry.register_on_missing(component)
+        return component.ref

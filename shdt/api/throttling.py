@@ -1,0 +1,19 @@
+"""The API's throttle, its rates from the environment (API_THROTTLE_ANON, API_THROTTLE_USER)."""
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+
+class RateFromSettingsMixin:
+    # DRF reads the rates once, when its throttle classes are imported; reading them at
+    # each request lets a changed setting (another environment, a test) take effect.
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class AnonThrottle(RateFromSettingsMixin, AnonRateThrottle):
+    """Anonymous clients, counted by address: API_THROTTLE_ANON."""
+
+
+class UserThrottle(RateFromSettingsMixin, UserRateThrottle):
+    """Signed-in staff, counted by account: API_THROTTLE_USER."""

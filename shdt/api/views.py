@@ -1,0 +1,32 @@
+"""Base views that read a registry table."""
+
+from rest_framework import generics
+
+from ..tables import Table
+
+
+class TableListView(generics.ListAPIView):
+    """
+    List the rows of a registry table with the table's own queryset and filters.
+
+    The queryset and the FilterSet come from `shdt.tables`, the same ones as the public list
+    page and its downloads: what the public may see is decided there, once, and a filter
+    means the same thing on the page, in the file and here.
+    """
+
+    table: Table
+
+    def get_queryset(self):
+        return self.table.get_queryset()
+
+    @property
+    def filterset_class(self):
+        # Read by django-filter's DRF backend, which filters and validates with it.
+        return self.table.filterset_class
+
+
+class SlugDetailView(generics.RetrieveAPIView):
+    """One record by its permalink slug; list filters do not apply to it."""
+
+    lookup_field = "slug"
+    filter_backends = ()
