@@ -166,6 +166,11 @@ class Enterprise(PermalinkModel):
                 }
             )
 
+    def validate_unique(self, exclude=None):
+        # clean() reports a twin name on `name`, where the person typed it; the same
+        # clash on the derived key would only say it twice.
+        super().validate_unique(exclude={*(exclude or ()), "name_normalized"})
+
     def save(self, *args, **kwargs):
         # Derived columns, not side effects: the unique key must never be stale.
         self.refresh_derived_fields()

@@ -17,6 +17,7 @@ def test_a_half_width_twin_of_an_existing_name_is_refused_with_a_clear_message()
     )
     with pytest.raises(ValidationError) as excinfo:
         twin.full_clean()
+    assert list(excinfo.value.message_dict) == ["name"], "one message, on the field the person typed"
     messages = excinfo.value.message_dict["name"]
     assert any("博彦科技（上海）有限公司" in message for message in messages)
 
