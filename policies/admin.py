@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Policy
 
 
 @admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyAdmin(SimpleHistoryAdmin):
     list_display = ["published_on", "title", "issuer", "period"]
     list_filter = ["issuer"]
     date_hierarchy = "published_on"

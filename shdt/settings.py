@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "rest_framework",
+    "simple_history",
     "shdt",
     "enterprises",
     "bases",
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records the signed-in user as the author of every change made during a request.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "shdt.urls"
@@ -88,6 +91,13 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The server and the import worker (`make run` starts both) share the file: with a
+    # write-ahead log, readers (the progress page) are not blocked while an import writes,
+    # and a writer waits for the other instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 30}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # `loaddata report_2022` finds the report's records here.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
