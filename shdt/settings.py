@@ -143,6 +143,21 @@ STORAGES = {
 # The public address of the site: downloads and exports write permalinks with it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# --- Imports ----------------------------------------------------------------
+
+# A larger file, or one with more data rows, is refused with a message saying so.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# An XLSX is a zip: refuse one whose parts would unpack to more than this (a zip bomb),
+# or whose parts are compressed more than IMPORT_MAX_ZIP_RATIO times.
+IMPORT_MAX_UNZIPPED_BYTES = env.int("IMPORT_MAX_UNZIPPED_BYTES", default=200 * 1024 * 1024)
+IMPORT_MAX_ZIP_RATIO = env.int("IMPORT_MAX_ZIP_RATIO", default=200)
+# Uploads up to this size are checked and imported during the request; larger ones by
+# the background worker, while the admin shows their progress.
+IMPORT_FOREGROUND_MAX_BYTES = env.int("IMPORT_FOREGROUND_MAX_BYTES", default=256 * 1024)
+# How many rows of a preview the admin shows (errors and likely duplicates are always all shown).
+IMPORT_PREVIEW_ROWS = env.int("IMPORT_PREVIEW_ROWS", default=1000)
+
 # --- Logging --------------------------------------------------------------
 
 LOGGING = {
