@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from shdt.admin import ImportLinkMixin
+
 from .models import BaseDomain, ExportBase, Recognition
 
 
@@ -16,7 +18,8 @@ class RecognitionInline(admin.TabularInline):
 
 
 @admin.register(ExportBase)
-class ExportBaseAdmin(SimpleHistoryAdmin):
+class ExportBaseAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+    import_kind = "bases"
     list_display = ["name", "category", "domain", "region", "recognised", "updated_at"]
     list_filter = ["category", "domain", "region", "recognitions__year"]
     list_select_related = ["domain", "region"]

@@ -605,7 +605,9 @@ class TableImport:
     def columns(self) -> list[Column]:
         aliases = getattr(self.resource_class, "header_aliases", {})
         columns = []
-        for key, resource_field in self.resource.fields.items():
+        order = list(self.resource.get_export_order())
+        fields = sorted(self.resource.fields.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+        for key, resource_field in fields:
             special = key in self.special_columns
             export_only = not special and (resource_field.readonly or not resource_field.attribute)
             columns.append(
@@ -745,6 +747,16 @@ class TableImport:
         return changes, fields
 
     # The steps ------------------------------------------------------------------
+
+    def template_choices(self) -> dict[str, list[str]]:
+        """The values a template offers in a drop-down, by column: those of the reference widgets."""
+        from .widgets import SpellingForeignKeyWidget
+
+        return {
+            column.key: column.field.widget.choices()
+            for column in self.import_columns()
+            if isinstance(column.field.widget, SpellingForeignKeyWidget)
+        }
 
     def prepare(self, rows: list[Row]) -> None:
         """Read, once, everything the rows are matched and checked against."""
@@ -1117,3 +1129,56 @@ def import_record_run(record, *, dry_run: bool) -> ImportResult:
             record.file_content = None
     record.save()
     return result
+
+
+# --- Empty templates --------------------------------------------------------------
+
+
+def template_xlsx(kind: str) -> bytes:
+    """
+    Return an empty workbook for the table `kind`: the columns an import reads, in the
+    export's order, and a drop-down of the valid values where there is a fixed list
+    (region, business type, domain, category), kept on a hidden sheet.
+    """
+    import xlsxwriter
+
+    from .tables import get_table
+
+    importer = get_table(kind).importer()
+    columns = importer.import_columns()
+    choices = importer.template_choices()
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+    sheet = workbook.add_worksheet(kind)
+    lists = workbook.add_worksheet("lists")
+    bold = workbook.add_format({"bold": True})
+    text = workbook.add_format({"num_format": "@"})
+    sheet.freeze_panes(1, 0)
+    list_column = 0
+    for index, column in enumerate(columns):
+        sheet.write_string(0, index, column.header, bold)
+        sheet.set_column(index, index, max(12, 2 * len(column.header)), None if column.key != "credit_code" else text)
+        values = choices.get(column.key)
+        if not values:
+            continue
+        lists.write_string(0, list_column, column.header, bold)
+        for row, value in enumerate(values, 1):
+            lists.write_string(row, list_column, value)
+        letter = _column_letter(list_column)
+        sheet.data_validation(
+            1,
+            index,
+            settings.IMPORT_MAX_ROWS,
+            index,
+            {
+                "validate": "list",
+                "source": f"=lists!${letter}$2:${letter}${len(values) + 1}",
+                "error_title": column.header,
+                "error_message": _("Choose one of the values in the list."),
+            },
+        )
+        list_column += 1
+    lists.hide()
+    sheet.activate()
+    workbook.close()
+    return output.getvalue()

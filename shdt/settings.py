@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "import_export",
     "rest_framework",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "shdt",
     "enterprises",
     "bases",
@@ -157,6 +159,14 @@ IMPORT_MAX_ZIP_RATIO = env.int("IMPORT_MAX_ZIP_RATIO", default=200)
 IMPORT_FOREGROUND_MAX_BYTES = env.int("IMPORT_FOREGROUND_MAX_BYTES", default=256 * 1024)
 # How many rows of a preview the admin shows (errors and likely duplicates are always all shown).
 IMPORT_PREVIEW_ROWS = env.int("IMPORT_PREVIEW_ROWS", default=1000)
+
+# Background tasks (django-tasks): the database backend needs nothing beyond the database;
+# `manage.py db_worker` runs them (`make run` starts one beside the server).
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
 
 # --- Logging --------------------------------------------------------------
 
