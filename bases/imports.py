@@ -36,6 +36,9 @@ class ExportBaseImport(TableImport):
     special_columns = ("category", "years", "batches", "recognition_sources")
     required_columns = ("name",)
 
+    def template_choices(self):
+        return {**super().template_choices(), "category": [str(label) for label in ExportBase.Category.labels]}
+
     def prepare(self, rows):
         self.bases = {
             normalize_name(base.name): base
