@@ -269,3 +269,39 @@ def test_an_import_is_in_the_history_of_each_record_it_wrote(django_user_model):
     record.refresh_from_db()
     assert (record.status, record.new_count, record.rows_done, record.rows_total) == ("done", 100, 100, 100)
     assert record.file_content is None
+
+
+def synthetic_rows(count, start=0):
+    """Names far apart from each other (not likely duplicates of one another)."""
+    import hashlib
+
+    regions, kinds = ["浦东", "徐汇", "静安", "临港"], ["云服务", "数字服务", "数字内容", "跨境电商"]
+    return [
+        (n + 1, f"上海{hashlib.md5(str(n).encode()).hexdigest()[:10]}科技有限公司", kinds[n % 4], regions[n % 4])
+        for n in range(start, start + count)
+    ]
+
+
+def queries_of(content, **options) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        result = run("enterprises", content, **options)
+    assert result.ok
+    return len(context.captured_queries)
+
+
+def test_checking_a_file_makes_the_same_queries_whatever_its_length():
+    make_enterprise("上海已有科技有限公司")
+    small = queries_of(xlsx_bytes(HEADERS_3_3, synthetic_rows(20)), list_year=2022, dry_run=True)
+    large = queries_of(xlsx_bytes(HEADERS_3_3, synthetic_rows(400)), list_year=2022, dry_run=True)
+    assert small == large
+
+
+def test_writing_a_file_makes_queries_per_batch_not_per_row():
+    writes_20 = queries_of(xlsx_bytes(HEADERS_3_3, synthetic_rows(20)), list_year=2022)
+    writes_1000 = queries_of(xlsx_bytes(HEADERS_3_3, synthetic_rows(1000, start=20)), list_year=2022)
+    assert Enterprise.objects.count() == 1020
+    # Enterprises, list entries and both histories go in batches (SQLite's are smallest).
+    assert writes_1000 - writes_20 < 1000 / 20
