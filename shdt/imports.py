@@ -1097,17 +1097,30 @@ def import_record_run(record, *, dry_run: bool) -> ImportResult:
         ImportRecord.objects.filter(pk=record.pk).update(rows_done=done, rows_total=total)
 
     with translation.override(record.language or settings.LANGUAGE_CODE):
-        result = import_table(
-            record.kind,
-            bytes(record.file_content or b""),
-            file_name=record.file_name,
-            list_year=record.list_year,
-            dry_run=dry_run,
-            user=record.user,
-            decisions=record.decisions,
-            record=record,
-            progress=progress,
-        )
+        try:
+            result = import_table(
+                record.kind,
+                bytes(record.file_content or b""),
+                file_name=record.file_name,
+                list_year=record.list_year,
+                dry_run=dry_run,
+                user=record.user,
+                decisions=record.decisions,
+                record=record,
+                progress=progress,
+            )
+        except Exception:
+            # The transaction has rolled back; the record must not stay “importing” for ever.
+            reason = _(
+                "The import stopped on an unexpected error (perhaps the records changed meanwhile); "
+                "nothing was written. Check the file again."
+            )
+            record.status = Status.FAILED
+            record.finished_at = timezone.now()
+            record.errors = [asdict(Problem(None, "", "stopped", reason))]
+            record.error_count = 1
+            record.save()
+            raise
     counts = result.counts()
     record.rows_total = result.rows_total
     record.rows_done = result.rows_total

@@ -231,3 +231,21 @@ def test_each_importable_changelist_links_to_the_import_and_its_template(staff_c
     assert reverse("admin:shdt_importrecord_template", args=["enterprises"]) in html
     form = staff_client.get(ADD, {"kind": "case_studies"})
     assert form.context["form"]["kind"].value() == "case_studies"
+
+
+def test_an_import_that_stops_on_an_unexpected_error_is_recorded_as_failed(staff_client, monkeypatch):
+    from enterprises.imports import EnterpriseImport
+    from shdt.imports import import_record_create, import_record_run
+
+    record = import_record_create(kind="enterprises", file_name="x.xlsx", content=xlsx_bytes(HEADERS, [(1, "上海意外科技有限公司", "云服务", "浦东")]))
+
+    def broken_write(self):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(EnterpriseImport, "write", broken_write)
+    with pytest.raises(RuntimeError):
+        import_record_run(record, dry_run=False)
+    record.refresh_from_db()
+    assert (record.status, [e["code"] for e in record.errors]) == ("failed", ["stopped"])
+    assert not Enterprise.objects.exists()
+    assert "nothing was written" in page(staff_client, record).context["problems"][0]
