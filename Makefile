@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh machine:
-#   make run    the site with the report's data on SQLite, at http://127.0.0.1:8000/
+#   make run    the site with the report's data on SQLite, at http://127.0.0.1:8000/,
+#               and beside it the worker that runs large imports in the background
 #   make test   the test suite (on SQLite, or on PostgreSQL with DATABASE_URL set)
 
 PYTHON ?= python3
@@ -8,10 +9,18 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup browser migrate load messages clean
+.PHONY: run worker test setup browser migrate load messages clean
 
+# The worker runs in the background for as long as the server runs: the trap stops it
+# when runserver exits (Ctrl-C included), so no worker is left behind.
 run: setup migrate load
+	$(BIN)/python manage.py db_worker --no-reload --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The background worker alone (e.g. beside a server run some other way).
+worker: setup migrate
+	$(BIN)/python manage.py db_worker --no-reload
 
 test: setup browser
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)

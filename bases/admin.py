@@ -1,4 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from shdt.admin import ImportLinkMixin
 
 from .models import BaseDomain, ExportBase, Recognition
 
@@ -15,7 +18,8 @@ class RecognitionInline(admin.TabularInline):
 
 
 @admin.register(ExportBase)
-class ExportBaseAdmin(admin.ModelAdmin):
+class ExportBaseAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+    import_kind = "bases"
     list_display = ["name", "category", "domain", "region", "recognised", "updated_at"]
     list_filter = ["category", "domain", "region", "recognitions__year"]
     list_select_related = ["domain", "region"]
@@ -31,3 +35,14 @@ class ExportBaseAdmin(admin.ModelAdmin):
     @admin.display(description=Recognition._meta.verbose_name_plural)
     def recognised(self, obj):
         return "；".join(str(r) for r in obj.recognitions.all())
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(SimpleHistoryAdmin):
+    """Recognitions are edited on their base; listed here so that their history can be read."""
+
+    list_display = ["base", "year", "batch", "source"]
+    list_filter = ["year", "batch"]
+    list_select_related = ["base"]
+    search_fields = ["base__name", "source"]
+    autocomplete_fields = ["base"]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import CodedQuerySet, Region
 from shdt.fields import SourceField
-from shdt.models import PermalinkModel
+from shdt.models import PermalinkModel, registry_history
 
 
 class BaseDomain(models.Model):
@@ -35,6 +35,10 @@ class BaseDomain(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+    def spellings(self) -> list[str]:
+        """Return every way a spreadsheet may name this domain (the import's 领域 column)."""
+        return [self.code, self.name, self.name_en]
 
 
 class ExportBaseQuerySet(models.QuerySet):
@@ -72,6 +76,7 @@ class ExportBase(PermalinkModel):
     source = SourceField()
 
     objects = ExportBaseQuerySet.as_manager()
+    history = registry_history()
 
     class Meta:
         ordering = ["domain__sort_order", "name"]
@@ -128,6 +133,7 @@ class Recognition(models.Model):
     source = SourceField()
 
     objects = RecognitionQuerySet.as_manager()
+    history = registry_history()
 
     class Meta:
         ordering = ["year", "source"]

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
-from enterprises.resources import region_field
+from enterprises.resources import REGION_HEADERS, region_field
 from shdt.widgets import SpellingForeignKeyWidget
 
 from .models import BaseDomain, ExportBase
@@ -52,6 +52,24 @@ class ExportBaseResource(resources.ModelResource):
             "permalink",
         )
         export_order = fields
+
+    # Headers an import also accepts (English, and other spellings staff use).
+    header_aliases = {
+        "name": ("Name", "Base", "Base name", "基地名称"),
+        "category": ("Category", "基地类别"),
+        "domain": ("Domain", "Field", "领域（七大领域）"),
+        "years": ("Year recognised", "Years recognised", "Year", "认定年度"),
+        "batches": ("Batch", "Batches"),
+        "region": REGION_HEADERS,
+        "name_en": ("English name",),
+        "profile": ("Profile", "基地介绍"),
+        "experience": ("Development experience", "Experience"),
+        "goals": ("Goals", "发展目标"),
+        "news": ("Latest news", "News"),
+        "recognition_sources": ("Recognition sources", "Recognition source"),
+        "source": ("Source",),
+        "permalink": ("Permalink", "Link"),
+    }
 
     def dehydrate_category(self, base):
         return base.get_category_display()

@@ -10,4 +10,5 @@ EXPORT_BASES = Table(
     resource_class=ExportBaseResource,
     filterset_class=ExportBaseFilterSet,
     filename_params=("domain", "year", "district"),
+    import_path="bases.imports.ExportBaseImport",
 )

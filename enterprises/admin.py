@@ -3,7 +3,9 @@
 from django.contrib import admin
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from shdt.admin import ImportLinkMixin
 from shdt.text import normalize_query
 
 from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListMembership, Region
@@ -59,7 +61,8 @@ class NormalisedSearchMixin:
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(NormalisedSearchMixin, admin.ModelAdmin):
+class EnterpriseAdmin(ImportLinkMixin, NormalisedSearchMixin, SimpleHistoryAdmin):
+    import_kind = "enterprises"
     list_display = ["name", "business_type", "region", "list_years", "has_case_study", "updated_at"]
     list_filter = ["business_type", "region", "memberships__annual_list"]
     list_select_related = ["business_type", "region"]
@@ -91,7 +94,7 @@ class EnterpriseAdmin(NormalisedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(AnnualList)
-class AnnualListAdmin(admin.ModelAdmin):
+class AnnualListAdmin(SimpleHistoryAdmin):
     list_display = ["year", "title", "enterprise_count", "source"]
     search_fields = ["year", "title"]
 
@@ -104,7 +107,8 @@ class AnnualListAdmin(admin.ModelAdmin):
 
 
 @admin.register(ListMembership)
-class ListMembershipAdmin(admin.ModelAdmin):
+class ListMembershipAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+    import_kind = "enterprises"
     list_display = ["serial", "enterprise", "annual_list"]
     list_display_links = ["serial", "enterprise"]
     list_filter = ["annual_list", "enterprise__business_type", "enterprise__region"]
@@ -115,7 +119,8 @@ class ListMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(NormalisedSearchMixin, admin.ModelAdmin):
+class CaseStudyAdmin(ImportLinkMixin, NormalisedSearchMixin, SimpleHistoryAdmin):
+    import_kind = "case_studies"
     search_text_field = "enterprise__search_text"
     list_display = ["serial", "enterprise", "report_year", "trade_volume"]
     list_display_links = ["serial", "enterprise"]

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shdt.fields import CreditCodeField, SourceField, WebsiteField
-from shdt.models import PermalinkModel, TimestampedModel
+from shdt.models import PermalinkModel, TimestampedModel, registry_history
 from shdt.text import normalize_name, search_document
 
 # Trade volumes in the report (表 6-1) are in 万美元, i.e. 10,000 US dollars.
@@ -122,6 +122,8 @@ class Enterprise(PermalinkModel):
     search_text = models.TextField(_("search text"), blank=True, editable=False)
 
     objects = EnterpriseQuerySet.as_manager()
+    # The search text is derived from the names, which the history already holds.
+    history = registry_history(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["name_normalized"]
@@ -143,11 +145,15 @@ class Enterprise(PermalinkModel):
 
     def refresh_derived_fields(self) -> None:
         """Set the fields computed from the names; every write path calls this before saving."""
+        self.refresh_name_keys()
+        self.assign_permalink()
+
+    def refresh_name_keys(self) -> None:
+        """Set the fields computed from the names, except the permalink (an import assigns those in bulk)."""
         self.name = self.name.strip()
         self.name_normalized = normalize_name(self.name)
         self.aliases = "\n".join(self.alias_list)
         self.search_text = search_document(self.name, *self.alias_list, self.name_en)
-        self.assign_permalink()
 
     def clean(self):
         self.refresh_derived_fields()
@@ -191,6 +197,7 @@ class AnnualList(TimestampedModel):
     source = SourceField()
 
     objects = AnnualListQuerySet.as_manager()
+    history = registry_history()
 
     class Meta:
         ordering = ["-year"]
@@ -222,6 +229,7 @@ class ListMembership(models.Model):
     source = SourceField()
 
     objects = ListMembershipQuerySet.as_manager()
+    history = registry_history()
 
     class Meta:
         ordering = ["annual_list", "serial"]
@@ -276,6 +284,7 @@ class CaseStudy(TimestampedModel):
     source = SourceField()
 
     objects = CaseStudyQuerySet.as_manager()
+    history = registry_history()
 
     class Meta:
         ordering = ["-report_year", "serial"]

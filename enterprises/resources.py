@@ -3,17 +3,23 @@ The spreadsheet columns of enterprises and case studies: the one place they are 
 
 Exports (`export_data`, the public downloads) and imports read these resources. The
 first columns are the report's own (表 3-3, 表 6-1), in its words; the rest follow.
+An import also accepts the English headers (and other spellings) in `header_aliases`.
 """
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 
-from shdt.widgets import SpellingForeignKeyWidget
+from shdt.widgets import ExactDecimalWidget, SpellingForeignKeyWidget, WholeNumberWidget
 
 from .models import TRADE_VOLUME_UNIT, BusinessType, CaseStudy, Enterprise, Region
 
 ALIAS_SEPARATOR = "；"
+
+REGION_HEADERS = ("Region", "District", "区域", "所在区域", "所在区", "区")
+BUSINESS_TYPE_HEADERS = ("Business type", "Type", "类型", "类别")
+NAME_HEADERS = ("Name", "Company name", "Company", "Enterprise", "Enterprise name", "企业", "名称", "公司名称")
+SERIAL_HEADERS = ("No.", "No", "Serial", "Serial number", "#", "编号")
 
 
 def region_field(attribute="region"):
@@ -33,7 +39,7 @@ def business_type_field(attribute="business_type"):
 
 
 class EnterpriseResource(resources.ModelResource):
-    serial = fields.Field(column_name="序号", widget=widgets.IntegerWidget(), readonly=True)
+    serial = fields.Field(column_name="序号", widget=WholeNumberWidget(), readonly=True)
     name = fields.Field(attribute="name", column_name="企业名称")
     business_type = business_type_field()
     region = region_field()
@@ -62,6 +68,20 @@ class EnterpriseResource(resources.ModelResource):
         )
         export_order = fields
 
+    header_aliases = {
+        "serial": SERIAL_HEADERS,
+        "name": NAME_HEADERS,
+        "business_type": BUSINESS_TYPE_HEADERS,
+        "region": REGION_HEADERS,
+        "name_en": ("English name", "Name (English)", "Name in English"),
+        "aliases": ("Aliases", "Alias", "Other names", "曾用名"),
+        "credit_code": ("Unified social credit code", "Credit code", "USCC", "信用代码", "社会信用代码"),
+        "website": ("Website", "Web site", "URL", "网址", "官网"),
+        "business_type_code": ("Business type code",),
+        "region_code": ("Region code", "District code"),
+        "permalink": ("Permalink", "Link", "链接"),
+    }
+
     def dehydrate_serial(self, obj):
         # The serial on the exported year's list (the export annotates it as
         # `list_serial`), or else the row's running number in the file.
@@ -76,14 +96,14 @@ class EnterpriseResource(resources.ModelResource):
 
 
 class CaseStudyResource(resources.ModelResource):
-    serial = fields.Field(attribute="serial", column_name="序号", widget=widgets.IntegerWidget())
+    serial = fields.Field(attribute="serial", column_name="序号", widget=WholeNumberWidget())
     enterprise = fields.Field(attribute="enterprise__name", column_name="企业名称")
     business_type = business_type_field("enterprise__business_type")
     region = region_field("enterprise__region")
     trade_volume = fields.Field(
         attribute="trade_volume",
         column_name=f"数字贸易进出口额（{TRADE_VOLUME_UNIT}）",
-        widget=widgets.DecimalWidget(),
+        widget=ExactDecimalWidget(),
     )
     profile = fields.Field(attribute="profile", column_name="企业简介")
     case = fields.Field(attribute="case", column_name="数字贸易典型案例")
@@ -92,7 +112,7 @@ class CaseStudyResource(resources.ModelResource):
         attribute="business_model_innovation", column_name="商业模式和应用场景创新做法"
     )
     overseas_markets = fields.Field(attribute="overseas_markets", column_name="海外市场开拓情况")
-    report_year = fields.Field(attribute="report_year", column_name="报告年份", widget=widgets.IntegerWidget())
+    report_year = fields.Field(attribute="report_year", column_name="报告年份", widget=WholeNumberWidget())
     source = fields.Field(attribute="source", column_name="出处")
 
     class Meta:
@@ -112,3 +132,27 @@ class CaseStudyResource(resources.ModelResource):
             "source",
         )
         export_order = fields
+
+    header_aliases = {
+        "serial": SERIAL_HEADERS,
+        "enterprise": NAME_HEADERS,
+        "business_type": BUSINESS_TYPE_HEADERS,
+        "region": REGION_HEADERS,
+        "trade_volume": (
+            "数字贸易进出口额",
+            "Digital trade imports and exports (10,000 USD)",
+            "Digital trade imports and exports",
+            "Trade volume (10,000 USD)",
+            "Trade volume",
+        ),
+        "profile": ("Company profile", "Profile"),
+        "case": ("Typical digital trade case", "Typical case", "Case"),
+        "technology_experience": ("Experience in applying digital technology", "Technology experience"),
+        "business_model_innovation": (
+            "Innovation in business models and application scenarios",
+            "Business model innovation",
+        ),
+        "overseas_markets": ("Overseas market development", "Overseas markets"),
+        "report_year": ("Report year", "Year", "年份"),
+        "source": ("Source",),
+    }

@@ -10,6 +10,7 @@ ENTERPRISES = Table(
     resource_class=EnterpriseResource,
     filterset_class=EnterpriseFilterSet,
     filename_params=("list", "district", "business_type", "case_study"),
+    import_path="enterprises.imports.EnterpriseImport",
 )
 
 CASE_STUDIES = Table(
@@ -20,4 +21,5 @@ CASE_STUDIES = Table(
     resource_class=CaseStudyResource,
     filterset_class=CaseStudyFilterSet,
     filename_params=("list", "district", "business_type"),
+    import_path="enterprises.imports.CaseStudyImport",
 )

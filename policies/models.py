@@ -7,7 +7,7 @@ from django.db.models import Case, CharField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from shdt.fields import SourceField
-from shdt.models import TimestampedModel
+from shdt.models import TimestampedModel, registry_history
 
 
 class PlanPeriod(models.TextChoices):
@@ -71,6 +71,7 @@ class Policy(TimestampedModel):
     )
 
     objects = PolicyQuerySet.as_manager()
+    history = registry_history()
 
     class Meta:
         ordering = ["published_on", "title"]

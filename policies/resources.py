@@ -1,14 +1,17 @@
 """The spreadsheet columns of the policy documents: 表 3-2's 序号, 发布日期, 发布单位, 文件名称, then more."""
 
-from import_export import fields, resources, widgets
+from import_export import fields, resources
+
+from shdt.widgets import FlexibleDateWidget, WholeNumberWidget
 
 from .models import Policy
 
 
 class PolicyResource(resources.ModelResource):
-    serial = fields.Field(column_name="序号", widget=widgets.IntegerWidget(), readonly=True)
+    serial = fields.Field(column_name="序号", widget=WholeNumberWidget(), readonly=True)
+    # Exports write 2016-08-18; an import also reads 2016/8/18 (表 3-2's form) and date cells.
     published_on = fields.Field(
-        attribute="published_on", column_name="发布日期", widget=widgets.DateWidget(format="%Y-%m-%d")
+        attribute="published_on", column_name="发布日期", widget=FlexibleDateWidget(format="%Y-%m-%d")
     )
     issuer = fields.Field(attribute="issuer", column_name="发布单位")
     title = fields.Field(attribute="title", column_name="文件名称")
@@ -21,6 +24,18 @@ class PolicyResource(resources.ModelResource):
         model = Policy
         fields = ("serial", "published_on", "issuer", "title", "plan_period", "title_en", "source", "source_note")
         export_order = fields
+
+    # Headers an import also accepts (English, and other spellings staff use).
+    header_aliases = {
+        "serial": ("No.", "No", "Serial", "#", "编号"),
+        "published_on": ("Date", "Date of publication", "Published", "Published on", "日期", "发布时间"),
+        "issuer": ("Issuer", "Issued by", "发文单位", "发文机关"),
+        "title": ("Title", "Document", "文件", "名称", "政策名称"),
+        "plan_period": ("Plan period", "Period"),
+        "title_en": ("English title",),
+        "source": ("Source",),
+        "source_note": ("Note", "Notes", "Source note"),
+    }
 
     def dehydrate_serial(self, policy):
         # 表 3-2 numbers the documents in date order; a file numbers its rows the same way.

@@ -10,4 +10,5 @@ POLICIES = Table(
     resource_class=PolicyResource,
     filterset_class=PolicyFilterSet,
     filename_params=("period", "year"),
+    import_path="policies.imports.PolicyImport",
 )

@@ -24,6 +24,13 @@ class CreditCodeField(models.CharField):
         kwargs.setdefault("unique", True)
         super().__init__(*args, **kwargs)
 
+    def deconstruct(self):
+        # `unique` defaults to True here but to False in Field: always say which it is,
+        # or a copy made not unique (the history table's) would come back unique.
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["unique"] = self._unique
+        return name, path, args, kwargs
+
     def to_python(self, value):
         value = super().to_python(value)
         if value is None:

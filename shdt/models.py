@@ -1,7 +1,13 @@
-"""Abstract models that the apps' records share."""
+"""
+Abstract models that the apps' records share, the history every record keeps, and the
+record of each import (ImportRecord).
+"""
 
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .text import permalink_slug
 
@@ -36,12 +42,112 @@ class PermalinkModel(TimestampedModel):
         super().save(*args, **kwargs)
 
 
-def unique_slug(model, base: str, exclude_pk=None) -> str:
-    """Return `base`, or `base-2`, `base-3`… the first that no other row of `model` uses."""
-    taken = set(model.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
+def unique_slug(model, base: str, exclude_pk=None, taken: set[str] | None = None) -> str:
+    """
+    Return `base`, or `base-2`, `base-3`… the first that no other row of `model` uses.
+
+    An import assigning many slugs passes the slugs already `taken` (read once, and
+    added to as it goes) instead of a query per record.
+    """
+    if taken is None:
+        taken = set(model.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
     if base not in taken:
         return base
     n = 2
     while f"{base}-{n}" in taken:
         n += 1
     return f"{base}-{n}"
+
+
+class ImportedHistory(models.Model):
+    """
+    What every record's history rows carry besides simple-history's own columns: the
+    import that made the change, if one did (hand edits leave it empty).
+    """
+
+    import_record = models.ForeignKey(
+        "shdt.ImportRecord",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("import"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+def registry_history(**kwargs) -> HistoricalRecords:
+    """Return the history of a registry model: who, when, what, and by which import."""
+    return HistoricalRecords(bases=[ImportedHistory], **kwargs)
+
+
+class ImportRecord(models.Model):
+    """
+    One import of a spreadsheet: its file, who and when, where it has got to (the admin's
+    progress bar reads `rows_done` of `rows_total`), its counts and every error.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("checking the file")
+        PREVIEWED = "previewed", _("ready to confirm")
+        QUEUED = "queued", _("waiting for the worker")
+        RUNNING = "running", _("importing")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("not imported")
+        CANCELLED = "cancelled", _("cancelled")
+
+    # The states in which a worker (or the request) is still busy with the record.
+    BUSY = (Status.CHECKING, Status.QUEUED, Status.RUNNING)
+
+    kind = models.CharField(_("table"), max_length=32)
+    file_name = models.CharField(_("file name"), max_length=255)
+    # The uploaded bytes, kept in the database so that the background worker (another
+    # process, perhaps another machine) can read them; dropped once the import ends.
+    file_content = models.BinaryField(_("file content"), null=True, editable=False)
+    file_size = models.PositiveBigIntegerField(_("file size"), default=0)
+    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    list_year = models.PositiveSmallIntegerField(_("list year"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
+    # Messages are written in the language of the person who uploaded the file.
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CHECKING)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    new_count = models.PositiveIntegerField(_("new"), default=0)
+    updated_count = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # [{"row", "column", "code", "message"}], every error of the last check or import.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    # The preview the staff member confirms: see shdt.imports.ImportResult.as_json().
+    preview = models.JSONField(_("preview"), null=True, blank=True)
+    # Row number → "new" or the id of an existing enterprise, for rows flagged as likely duplicates.
+    decisions = models.JSONField(_("decisions"), default=dict, blank=True)
+    task_id = models.CharField(_("background task"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.pk} · {self.file_name}"
+
+    def get_absolute_url(self):
+        return reverse("admin:shdt_importrecord_change", args=[self.pk])
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in self.BUSY
+
+    @property
+    def percent_done(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "shdt",
     "enterprises",
     "bases",
@@ -68,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records the signed-in user as the author of every change made during a request.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
@@ -99,6 +104,13 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The server and the import worker (`make run` starts both) share the file: with a
+    # write-ahead log, readers (the progress page) are not blocked while an import writes,
+    # and a writer waits for the other instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 30}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # `loaddata report_2022` finds the report's records here.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
@@ -255,6 +267,29 @@ SPECTACULAR_SETTINGS = {
 # here (comma-separated, e.g. https://data.example.cn). Only /api/ answers them.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
+
+# --- Imports ----------------------------------------------------------------
+
+# A larger file, or one with more data rows, is refused with a message saying so.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# An XLSX is a zip: refuse one whose parts would unpack to more than this (a zip bomb),
+# or whose parts are compressed more than IMPORT_MAX_ZIP_RATIO times.
+IMPORT_MAX_UNZIPPED_BYTES = env.int("IMPORT_MAX_UNZIPPED_BYTES", default=200 * 1024 * 1024)
+IMPORT_MAX_ZIP_RATIO = env.int("IMPORT_MAX_ZIP_RATIO", default=200)
+# Uploads up to this size are checked and imported during the request; larger ones by
+# the background worker, while the admin shows their progress.
+IMPORT_FOREGROUND_MAX_BYTES = env.int("IMPORT_FOREGROUND_MAX_BYTES", default=256 * 1024)
+# How many rows of a preview the admin shows (errors and likely duplicates are always all shown).
+IMPORT_PREVIEW_ROWS = env.int("IMPORT_PREVIEW_ROWS", default=1000)
+
+# Background tasks (django-tasks): the database backend needs nothing beyond the database;
+# `manage.py db_worker` runs them (`make run` starts one beside the server).
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
 
 # --- Logging --------------------------------------------------------------
 

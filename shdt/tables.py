@@ -30,6 +30,8 @@ class Table:
     filterset_class: type
     # The parameters whose values a download's file name carries, in this order.
     filename_params: tuple[str, ...] = ()
+    # The dotted path of the shdt.imports.TableImport that reads this table's spreadsheets.
+    import_path: str = ""
 
     def filter(self, params: Mapping):
         """Return the bound filterset of this table for the given query parameters."""
@@ -37,6 +39,10 @@ class Table:
 
     def headers(self) -> list[str]:
         return self.resource_class().get_export_headers()
+
+    def importer(self, **options):
+        """Return the importer of this table (see shdt.imports), set up with `options`."""
+        return import_string(self.import_path)(**options)
 
     def rows(self, queryset: QuerySet) -> Iterator[list]:
         return exports.resource_rows(self.resource_class(), queryset)

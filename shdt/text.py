@@ -34,7 +34,11 @@ def normalize_name(name: str) -> str:
 
 def pinyin_full(text: str) -> str:
     """Return the toneless pinyin of the Han characters in `text`, without separators."""
-    return "".join(lazy_pinyin(_han_only(text), style=Style.NORMAL, errors="ignore"))
+    return "".join(_syllables(text))
+
+
+def _syllables(text: str) -> list[str]:
+    return lazy_pinyin(_han_only(text), style=Style.NORMAL, errors="ignore")
 
 
 def pinyin_initials(text: str) -> str:
@@ -59,10 +63,12 @@ def search_document(*texts: str) -> str:
         if not text:
             continue
         parts.append(normalize_name(text))
-        full = pinyin_full(text)
-        if full:
-            parts.append(full)
-            parts.append(pinyin_initials(text))
+        # One pinyin conversion gives both forms (the initials are each syllable's first
+        # letter): it is the costliest step of writing an enterprise, e.g. in a large import.
+        syllables = _syllables(text)
+        if syllables:
+            parts.append("".join(syllables))
+            parts.append("".join(syllable[0] for syllable in syllables if syllable))
     # dict.fromkeys keeps the order and drops repeats.
     return "|".join(dict.fromkeys(parts))
 

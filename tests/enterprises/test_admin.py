@@ -131,3 +131,14 @@ def test_every_changelist_opens_for_staff(staff_client, two_enterprises, model):
     response = staff_client.get(reverse(f"admin:{app_label}_{model_name}_changelist"))
     assert response.status_code == 200
     assert response.context["cl"].result_count == response.context["cl"].queryset.count()
+
+
+def test_an_edit_in_the_admin_is_in_the_records_history_with_its_author(staff_client, two_enterprises):
+    response = staff_client.post(ADD, add_form_data("上海新企业科技有限公司"))
+    assert response.status_code == 302
+    created = Enterprise.objects.get(name="上海新企业科技有限公司")
+    entry = created.history.get()
+    assert (entry.history_type, entry.history_user.username, entry.name) == ("+", "staff", "上海新企业科技有限公司")
+    assert entry.import_record is None
+    page = staff_client.get(reverse("admin:enterprises_enterprise_history", args=[created.pk]))
+    assert [r.history_user.username for r in page.context["page_obj"]] == ["staff"]

@@ -1,0 +1,484 @@
+"""
+How the enterprise and case-study tables are imported (see shdt.imports for the path
+every import takes). Matching, per the registry's rules: an enterprise by its credit
+code when the row gives one, else by its name normalised for width and spaces, else by
+one of its aliases; a case study by its enterprise and report year.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from shdt.imports import (
+    CHANGED,
+    INVALID,
+    NEW,
+    SIMILAR,
+    UNCHANGED,
+    Change,
+    RowOutcome,
+    SerialClaim,
+    Similar,
+    TableImport,
+    display,
+    fetch_in_chunks,
+    find_similar,
+    settle_serials,
+)
+from shdt.models import unique_slug
+from shdt.text import normalize_name, permalink_slug
+
+from .models import AnnualList, CaseStudy, Enterprise, ListMembership
+from .resources import ALIAS_SEPARATOR, CaseStudyResource, EnterpriseResource
+
+NAME_FIELDS = {"name", "name_en", "aliases"}
+
+
+def split_aliases(value) -> list[str]:
+    """Aliases as a cell writes them: separated by “；”, “;” or line breaks."""
+    text = str(value or "").replace(ALIAS_SEPARATOR, "\n").replace(";", "\n")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def list_title(year: int) -> str:
+    return f"{year}年上海数字贸易创新企业"
+
+
+class EnterpriseIndex:
+    """Every enterprise's names and credit code, read in one query, to match rows against."""
+
+    def __init__(self):
+        self.names: dict[int, str] = {}
+        self.by_name: dict[str, int] = {}
+        self.by_code: dict[str, int] = {}
+        self.codes: dict[int, str | None] = {}
+        by_alias: dict[str, set[int]] = {}
+        for pk, name, normalized, code, aliases in Enterprise.objects.values_list(
+            "pk", "name", "name_normalized", "credit_code", "aliases"
+        ):
+            self.names[pk] = name
+            self.by_name[normalized] = pk
+            self.codes[pk] = code
+            if code:
+                self.by_code[code] = pk
+            for alias in split_aliases(aliases):
+                by_alias.setdefault(normalize_name(alias), set()).add(pk)
+        # An alias shared by two enterprises identifies neither.
+        self.by_alias = {alias: next(iter(pks)) for alias, pks in by_alias.items() if len(pks) == 1}
+
+    def find(self, name: str) -> tuple[int | None, str]:
+        """Return the id of the enterprise called `name` and how it matched ("name" or "alias")."""
+        normalized = normalize_name(name)
+        if normalized in self.by_name:
+            return self.by_name[normalized], "name"
+        if normalized in self.by_alias:
+            return self.by_alias[normalized], "alias"
+        return None, ""
+
+
+@dataclass
+class EnterprisePlan:
+    row: object
+    outcome: RowOutcome
+    pk: int | None = None
+    values: dict = field(default_factory=dict)
+    changed_fields: list = field(default_factory=list)
+    serial: int | None = None
+
+
+class EnterpriseImport(TableImport):
+    """表 3-3 and the enterprise export: enterprises, and with a list year their 序号 on that list."""
+
+    resource_class = EnterpriseResource
+    model = Enterprise
+    special_columns = ("serial", "aliases")
+    required_columns = ("name",)
+
+    def prepare(self, rows):
+        self.index = EnterpriseIndex()
+        self.annual_list = AnnualList.objects.filter(year=self.list_year).first() if self.list_year else None
+        self.memberships = {}
+        if self.annual_list is not None:
+            self.memberships = {
+                m.enterprise_id: m for m in ListMembership.objects.filter(annual_list=self.annual_list)
+            }
+        # The records the rows will be compared with, fetched together, not one by one.
+        candidates = set()
+        for row in rows:
+            name = row.raw("name")
+            if name:
+                candidates.add(self.index.find(str(name))[0])
+            code = row.raw("credit_code")
+            if code:
+                candidates.add(self.index.by_code.get("".join(str(code).split()).upper()))
+            decision = self.decisions.get(str(row.number), "")
+            if decision.isdigit():
+                candidates.add(int(decision))
+        candidates.discard(None)
+        self.records = fetch_in_chunks(Enterprise.objects.select_related("region", "business_type"), candidates)
+        self.plans: list[EnterprisePlan] = []
+        self.seen: dict = {}
+
+    def read_plain_fields(self, row):
+        if row.has("website"):
+            website = row.raw("website")
+            # As the admin form does (Django 6's default): an address without a scheme is https.
+            if isinstance(website, str) and website and "://" not in website:
+                row.values["website"] = "https://" + website
+        return super().read_plain_fields(row)
+
+    def check_row(self, row):
+        values = self.read_plain_fields(row)
+        name = values.get("name")
+        outcome = RowOutcome(row.number, NEW, str(name or row.raw("name") or ""))
+        plan = EnterprisePlan(row, outcome)
+        self.plans.append(plan)
+        if row.has("aliases"):
+            values["aliases"] = "\n".join(split_aliases(row.raw("aliases")))
+        if self.list_year and row.has("serial"):
+            serial = self.clean(row, "serial")
+            if serial is not INVALID:
+                if serial is not None and serial < 1:
+                    row.error("serial", "invalid", _("a serial number starts at 1"))
+                else:
+                    plan.serial = serial
+        if not name:
+            if "name" in values:
+                self.required(row, "name", None)
+            return outcome
+
+        pk, matched_by = self.match(row, values)
+        if pk is INVALID:
+            return outcome
+        plan.pk = pk
+        duplicate_key = pk if pk else ("new", normalize_name(name))
+        if duplicate_key in self.seen:
+            row.error("name", "duplicate_row", _("the same enterprise as row %(row)d") % {"row": self.seen[duplicate_key]})
+            return outcome
+        self.seen[duplicate_key] = row.number
+        code = values.get("credit_code")
+        if code:
+            if ("code", code) in self.seen:
+                row.error(
+                    "credit_code",
+                    "duplicate_row",
+                    _("the same credit code as row %(row)d") % {"row": self.seen[("code", code)]},
+                )
+                return outcome
+            self.seen[("code", code)] = row.number
+
+        if pk is None:
+            for key in ("business_type", "region"):
+                if key in values and values[key] is None:
+                    self.required(row, key, None)
+                elif not row.has(key):
+                    row.error(None, "required", _("a new enterprise needs the column “%(column)s”") % {
+                        "column": self.resource.fields[key].column_name
+                    })
+            plan.values = values
+            return outcome
+
+        record = self.records[pk]
+        outcome.label = record.name
+        if normalize_name(name) == record.name_normalized:
+            # The same name in another width or spacing (博彦科技(上海) is 博彦科技（上海）): not a rename.
+            values.pop("name", None)
+        elif matched_by in ("alias", "decision"):
+            # The row's name is another spelling of this enterprise: keep the registered
+            # name, and keep the spelling as an alias so that a search finds it.
+            values.pop("name", None)
+            aliases = split_aliases(values.get("aliases", record.aliases))
+            if normalize_name(name) not in {normalize_name(a) for a in [record.name, *aliases]}:
+                values["aliases"] = "\n".join([*aliases, name])
+        for key in ("business_type", "region"):
+            if key in values and values[key] is None:
+                self.required(row, key, None)
+                values.pop(key)
+        changes, changed_fields = self.changes(row, record, values)
+        for change in changes:
+            if change.column == row.header("aliases"):
+                change.old, change.new = (ALIAS_SEPARATOR.join(split_aliases(v)) for v in (change.old, change.new))
+        outcome.changes = changes
+        plan.values = {name: values[name] for name in changed_fields}
+        plan.changed_fields = changed_fields
+        outcome.status = CHANGED if changes else UNCHANGED
+        return outcome
+
+    def match(self, row, values):
+        """Return (id or None, how) of the enterprise the row is; INVALID if it contradicts itself."""
+        name = values["name"]
+        decision = self.decisions.get(str(row.number), "")
+        if decision.isdigit():
+            if int(decision) not in self.records:
+                row.error("name", "unknown_enterprise", _("the enterprise chosen for this row no longer exists"))
+                return INVALID, ""
+            return int(decision), "decision"
+        code = values.get("credit_code")
+        by_code = self.index.by_code.get(code) if code else None
+        by_name, how = self.index.find(name)
+        if by_code and by_name and by_code != by_name:
+            row.error(
+                "credit_code",
+                "credit_code_conflict",
+                _("this credit code is “%(owner)s”'s, but the name is another enterprise's") % {
+                    "owner": self.index.names[by_code]
+                },
+            )
+            return INVALID, ""
+        if by_code:
+            return by_code, "credit_code"
+        if by_name:
+            registered = self.index.codes.get(by_name)
+            if code and registered and registered != code:
+                row.error(
+                    "credit_code",
+                    "credit_code_conflict",
+                    _("the registry has the credit code %(code)s for “%(name)s”") % {
+                        "code": registered,
+                        "name": self.index.names[by_name],
+                    },
+                )
+                return INVALID, ""
+            return by_name, how
+        return None, ""
+
+    def check_file(self, rows, outcomes):
+        self.check_similar_names()
+        if self.list_year:
+            self.settle_list_serials()
+
+    def check_similar_names(self):
+        new_plans = {
+            p.row.number: p for p in self.plans if p.pk is None and "name" in p.values and not p.row.problems
+        }
+        undecided = {n: p.values["name"] for n, p in new_plans.items() if self.decisions.get(str(n)) != "new"}
+        for number in set(new_plans) - set(undecided):
+            new_plans[number].outcome.decision = "new"
+        for number, pks in find_similar(undecided, self.index.names).items():
+            outcome = new_plans[number].outcome
+            outcome.status = SIMILAR
+            outcome.similar = [Similar(pk, self.index.names[pk]) for pk in pks]
+
+    def settle_list_serials(self):
+        claims = []
+        for plan in self.plans:
+            if plan.pk is None and "name" not in plan.values:
+                continue
+            key = plan.pk or ("new", plan.row.number)
+            membership = self.memberships.get(plan.pk) if plan.pk else None
+            claims.append(SerialClaim(plan.row, key, plan.serial, membership.serial if membership else None))
+        held = {m.serial: (pk, self.index.names.get(pk, "")) for pk, m in self.memberships.items()}
+        scope = _("the %(year)d list") % {"year": self.list_year}
+        final = settle_serials(claims, held, scope)
+        for plan in self.plans:
+            key = plan.pk or ("new", plan.row.number)
+            if key not in final:
+                continue
+            plan.serial = final[key]
+            membership = self.memberships.get(plan.pk) if plan.pk else None
+            if plan.pk and (membership is None or membership.serial != plan.serial):
+                old = "" if membership is None else display(membership.serial)
+                plan.outcome.changes.append(Change(plan.row.header("serial"), old, display(plan.serial)))
+                if plan.outcome.status == UNCHANGED:
+                    plan.outcome.status = CHANGED
+
+    def write(self):
+        plans = [p for p in self.plans if p.outcome.status in (NEW, CHANGED)]
+        taken = set(Enterprise.objects.values_list("slug", flat=True))
+        created = []
+        for plan in plans:
+            if plan.pk is not None:
+                continue
+            enterprise = Enterprise(**plan.values)
+            enterprise.refresh_name_keys()
+            enterprise.slug = unique_slug(Enterprise, permalink_slug(enterprise.name), taken=taken)
+            taken.add(enterprise.slug)
+            created.append((plan, enterprise))
+        self.bulk_create(Enterprise, [enterprise for _, enterprise in created])
+        for plan, enterprise in created:
+            plan.pk = enterprise.pk
+
+        changed, fields = [], set()
+        for plan in plans:
+            if plan.pk is None or not plan.changed_fields:
+                continue
+            record = self.records[plan.pk]
+            for name, value in plan.values.items():
+                setattr(record, name, value)
+            fields.update(plan.changed_fields)
+            if NAME_FIELDS & set(plan.changed_fields):
+                record.refresh_name_keys()
+                fields.update({"name", "name_normalized", "aliases", "search_text"})
+            changed.append(record)
+        self.bulk_update(Enterprise, changed, fields)
+
+        if self.list_year:
+            self.write_memberships(plans)
+
+    def write_memberships(self, plans):
+        annual_list = self.annual_list
+        if annual_list is None:
+            annual_list = AnnualList(year=self.list_year, title=list_title(self.list_year))
+            self.bulk_create(AnnualList, [annual_list])
+        added, moved = [], []
+        for plan in plans:
+            membership = self.memberships.get(plan.pk)
+            if membership is None:
+                added.append(ListMembership(annual_list=annual_list, enterprise_id=plan.pk, serial=plan.serial))
+            elif membership.serial != plan.serial:
+                membership.serial = plan.serial
+                moved.append(membership)
+        self.park_serials(ListMembership, moved)
+        self.bulk_update(ListMembership, moved, ["serial"])
+        self.bulk_create(ListMembership, added)
+
+
+@dataclass
+class CaseStudyPlan:
+    row: object
+    outcome: RowOutcome
+    enterprise_id: int | None = None
+    year: int | None = None
+    record: CaseStudy | None = None
+    values: dict = field(default_factory=dict)
+    changed_fields: list = field(default_factory=list)
+
+
+class CaseStudyImport(TableImport):
+    """
+    表 6-1 and the case-study export: case studies of a report year, attached to
+    enterprises already in the registry (a case-study file never creates an enterprise).
+    """
+
+    resource_class = CaseStudyResource
+    model = CaseStudy
+    special_columns = ("enterprise", "business_type", "region", "report_year")
+    required_columns = ("enterprise",)
+
+    def default_year(self) -> int | None:
+        if self.list_year:
+            return self.list_year
+        latest = AnnualList.objects.order_by("-year").values_list("year", flat=True).first()
+        return latest
+
+    def prepare(self, rows):
+        self.index = EnterpriseIndex()
+        self.year = self.default_year()
+        self.enterprises = fetch_in_chunks(
+            Enterprise.objects.select_related("region", "business_type"),
+            [self.index.find(str(row.raw("enterprise")))[0] for row in rows if row.raw("enterprise")],
+        )
+        self.cases = {(c.enterprise_id, c.report_year): c for c in CaseStudy.objects.all()}
+        self.plans: list[CaseStudyPlan] = []
+        self.seen: dict = {}
+
+    def check_row(self, row):
+        name = self.clean(row, "enterprise")
+        outcome = RowOutcome(row.number, NEW, str(name or ""))
+        plan = CaseStudyPlan(row, outcome)
+        self.plans.append(plan)
+        values = self.read_plain_fields(row)
+        year = self.year
+        if row.has("report_year"):
+            given = self.clean(row, "report_year")
+            if given not in (None, INVALID):
+                if self.list_year and given != self.list_year:
+                    row.error(
+                        "report_year",
+                        "year_mismatch",
+                        _("this row is for %(given)d, but the import is for %(year)d") % {
+                            "given": given,
+                            "year": self.list_year,
+                        },
+                    )
+                year = given
+        if year is None:
+            row.error(None, "no_year", _("say which report year the case studies belong to (--list YEAR)"))
+        if name is INVALID or not self.required(row, "enterprise", name):
+            return outcome
+        pk, _how = self.index.find(str(name))
+        if pk is None:
+            row.error(
+                "enterprise",
+                "unknown_enterprise",
+                _("no enterprise of this name is in the registry; import it with the enterprise table first"),
+            )
+            return outcome
+        enterprise = self.enterprises[pk]
+        outcome.label = enterprise.name
+        for key in ("business_type", "region"):
+            if row.has(key):
+                given = self.clean(row, key)
+                current = getattr(enterprise, key)
+                if given not in (None, INVALID) and given.pk != current.pk:
+                    row.error(
+                        key,
+                        "differs_from_enterprise",
+                        _("“%(given)s” differs from the enterprise's record (“%(current)s”); change the enterprise itself")
+                        % {"given": row.raw(key), "current": current},
+                    )
+        if row.problems or year is None:
+            return outcome
+        key = (pk, year)
+        if key in self.seen:
+            row.error("enterprise", "duplicate_row", _("the same case study as row %(row)d") % {"row": self.seen[key]})
+            return outcome
+        self.seen[key] = row.number
+        plan.enterprise_id, plan.year = pk, year
+        record = self.cases.get(key)
+        plan.record = record
+        if record is None:
+            plan.values = values
+            return outcome
+        if values.get("serial") is None:
+            # A blank serial keeps the case study's own.
+            values.pop("serial", None)
+        changes, changed_fields = self.changes(row, record, values)
+        outcome.changes = changes
+        plan.values = {name: values[name] for name in changed_fields}
+        plan.changed_fields = changed_fields
+        outcome.status = CHANGED if changes else UNCHANGED
+        return outcome
+
+    def check_file(self, rows, outcomes):
+        by_year: dict[int, list[CaseStudyPlan]] = {}
+        for plan in self.plans:
+            if plan.enterprise_id is not None:
+                by_year.setdefault(plan.year, []).append(plan)
+        for year, plans in by_year.items():
+            claims = [
+                SerialClaim(
+                    plan.row,
+                    plan.enterprise_id,
+                    plan.values.get("serial", plan.record.serial if plan.record else None),
+                    plan.record.serial if plan.record else None,
+                )
+                for plan in plans
+            ]
+            held = {
+                case.serial: (enterprise_id, self.index.names.get(enterprise_id, ""))
+                for (enterprise_id, case_year), case in self.cases.items()
+                if case_year == year
+            }
+            final = settle_serials(claims, held, _("the case studies of %(year)d") % {"year": year})
+            for plan in plans:
+                serial = final.get(plan.enterprise_id)
+                if plan.record is None:
+                    plan.values["serial"] = serial
+
+    def write(self):
+        created, changed, moved, fields = [], [], [], set()
+        for plan in self.plans:
+            if plan.outcome.status == NEW:
+                created.append(CaseStudy(enterprise_id=plan.enterprise_id, report_year=plan.year, **plan.values))
+            elif plan.outcome.status == CHANGED:
+                if "serial" in plan.changed_fields:
+                    moved.append(plan.record)
+                changed.append(plan.record)
+                fields.update(plan.changed_fields)
+        for record, plan in ((p.record, p) for p in self.plans if p.outcome.status == CHANGED):
+            for name, value in plan.values.items():
+                setattr(record, name, value)
+        self.park_serials(CaseStudy, moved)
+        self.bulk_update(CaseStudy, changed, fields)
+        self.bulk_create(CaseStudy, created)
