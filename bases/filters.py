@@ -4,11 +4,12 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.filters import YearFilter, coded_filter, district_filter
+from shdt.filtering import RegistryFilterSet
 
 from .models import BaseDomain, ExportBase, Recognition
 
 
-class ExportBaseFilterSet(django_filters.FilterSet):
+class ExportBaseFilterSet(RegistryFilterSet):
     domain = coded_filter("domain", BaseDomain, _("domain"))
     category = django_filters.MultipleChoiceFilter(choices=ExportBase.Category.choices, label=_("category"))
     year = YearFilter(field_name="recognitions__year", label=_("year recognised"), distinct=True)

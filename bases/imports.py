@@ -102,6 +102,8 @@ class ExportBaseImport(TableImport):
             before = self.statements(record.recognitions.all())
             if sorted(before) != sorted(plan.recognitions):
                 changes.append(Change(row.header("years"), self.describe(before), self.describe(plan.recognitions)))
+                if not changed_fields:
+                    self.refuse_public_change(row, record)
         outcome.changes = changes
         plan.values = {name_: values[name_] for name_ in changed_fields}
         plan.changed_fields = changed_fields

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import CodedQuerySet, Region
 from shdt.fields import SourceField
-from shdt.models import PermalinkModel, registry_history
+from shdt.models import PermalinkModel, PublishableModel, PublishableQuerySet, registry_history
 
 
 class BaseDomain(models.Model):
@@ -41,12 +41,12 @@ class BaseDomain(models.Model):
         return [self.code, self.name, self.name_en]
 
 
-class ExportBaseQuerySet(models.QuerySet):
+class ExportBaseQuerySet(PublishableQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
-class ExportBase(PermalinkModel):
+class ExportBase(PublishableModel, PermalinkModel):
     """A national service-export base in Shanghai, with the text sections of 第五章."""
 
     # The labels are the report's words; files and imports use them in every language.
@@ -82,6 +82,7 @@ class ExportBase(PermalinkModel):
         ordering = ["domain__sort_order", "name"]
         verbose_name = _("export base")
         verbose_name_plural = _("export bases")
+        permissions = [("publish_exportbase", _("Can put export bases under public notice, publish and withdraw them"))]
 
     def __str__(self):
         return self.name

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
 from enterprises.resources import REGION_HEADERS, region_field
-from shdt.widgets import SpellingForeignKeyWidget
+from shdt.widgets import SpellingForeignKeyWidget, status_field, status_in_file
 
 from .models import BaseDomain, ExportBase
 
@@ -32,6 +32,7 @@ class ExportBaseResource(resources.ModelResource):
     recognition_sources = fields.Field(column_name="认定出处", readonly=True)
     source = fields.Field(attribute="source", column_name="出处")
     permalink = fields.Field(column_name="永久链接", readonly=True)
+    status = status_field()
 
     class Meta:
         model = ExportBase
@@ -50,6 +51,7 @@ class ExportBaseResource(resources.ModelResource):
             "recognition_sources",
             "source",
             "permalink",
+            "status",
         )
         export_order = fields
 
@@ -70,6 +72,9 @@ class ExportBaseResource(resources.ModelResource):
         "source": ("Source",),
         "permalink": ("Permalink", "Link"),
     }
+
+    def dehydrate_status(self, base):
+        return status_in_file(base.status)
 
     def dehydrate_category(self, base):
         return base.get_category_display()

@@ -6,7 +6,7 @@ from .resources import ExportBaseResource
 
 EXPORT_BASES = Table(
     name="bases",
-    get_queryset=lambda: ExportBase.objects.select_related("domain", "region").prefetch_related("recognitions"),
+    get_all_queryset=lambda: ExportBase.objects.select_related("domain", "region", "notice").prefetch_related("recognitions"),
     resource_class=ExportBaseResource,
     filterset_class=ExportBaseFilterSet,
     filename_params=("domain", "year", "district"),

@@ -40,6 +40,6 @@ class ExportBaseListView(RegistryListView):
 
 
 class ExportBaseDetailView(DetailView):
-    queryset = ExportBase.objects.select_related("domain", "region").prefetch_related("recognitions")
+    queryset = ExportBase.objects.public().select_related("domain", "region", "notice").prefetch_related("recognitions")
     template_name = "bases/exportbase_detail.html"
     context_object_name = "base"

@@ -8,24 +8,23 @@ from django import forms
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from shdt.filtering import RegistryFilterSet
+from shdt.models import PUBLIC_STATUSES
 from shdt.text import normalize_query
 
 from .models import AnnualList, BusinessType, CaseStudy, Enterprise, Region
-from .selectors import with_list_serial
+from .selectors import with_public_serial
 
 SORT_CHOICES = [
     ("serial", _("serial number")),
     ("name", _("name")),
     ("region", _("region")),
 ]
-# Newest list first, then its 序号; enterprises on no list come last. Each sort ends on
-# the normalised name so that equal keys keep a stable order across pages.
-_BY_SERIAL = [F("list_year").desc(nulls_last=True), F("list_serial").asc(nulls_last=True)]
-SORT_ORDERINGS = {
-    "serial": [*_BY_SERIAL, "name_normalized"],
-    "name": ["name_normalized"],
-    "region": ["region__sort_order", *_BY_SERIAL, "name_normalized"],
-}
+# Each sort ends on the normalised name so that equal keys keep a stable order across
+# pages. By serial: on the filtered list, or else newest list first, then its 序号,
+# which the index enterprise_public_order serves.
+BY_LIST_SERIAL = ["list_serial", "name_normalized"]
+BY_PUBLIC_SERIAL = ["-public_list_year", "public_serial", "name_normalized"]
 
 
 def coded_filter(relation: str, model, label):
@@ -72,11 +71,11 @@ def filter_search_text(queryset, field_name: str, value: str):
     return queryset.filter(**{f"{field_name}__contains": needle})
 
 
-class EnterpriseFilterSet(django_filters.FilterSet):
+class EnterpriseFilterSet(RegistryFilterSet):
     district = district_filter()
     business_type = business_type_filter()
     list = django_filters.ModelChoiceFilter(
-        field_name="memberships__annual_list",
+        method="filter_list",
         to_field_name="year",
         queryset=AnnualList.objects.all(),
         label=_("list"),
@@ -100,31 +99,49 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     @property
     def list_year(self) -> int | None:
         """The year of the list filtered on, if the form holds a valid one."""
-        self.errors  # noqa: B018 -- validates the form, so that cleaned_data exists
-        chosen = self.form.cleaned_data.get("list")
+        chosen = self.cleaned("list")
         return chosen.year if chosen else None
 
     def filter_queryset(self, queryset):
-        # Every result carries its serial (on the filtered list, or its latest one),
-        # which the page shows and `sort=serial` and the downloads use.
-        queryset = with_list_serial(queryset, self.list_year)
+        # Every result carries its serial, year and status on a list (the filtered one,
+        # or else the latest public one), which the page, `sort=serial` and the files show.
         queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by(*SORT_ORDERINGS["serial"])
+        if self.list_year is None:
+            queryset = with_public_serial(queryset)
+        if not self.cleaned("sort"):
+            queryset = queryset.order_by(*self.serial_ordering())
         return queryset
 
+    def serial_ordering(self) -> list:
+        return BY_LIST_SERIAL if self.list_year is not None else BY_PUBLIC_SERIAL
+
+    def filter_list(self, queryset, name, annual_list):
+        # The annotations reuse the join of the filter: the serial is the one on this list.
+        entry = {"memberships__annual_list": annual_list}
+        if self.public:
+            entry["memberships__status__in"] = PUBLIC_STATUSES
+        return queryset.filter(**entry).annotate(
+            list_serial=F("memberships__serial"),
+            list_year=F("memberships__annual_list__year"),
+            list_status=F("memberships__status"),
+        )
     def filter_case_study(self, queryset, name, value):
-        has_case = Exists(CaseStudy.objects.filter(enterprise=OuterRef("pk")))
+        cases = CaseStudy.objects.filter(enterprise=OuterRef("pk"))
+        has_case = Exists(cases.public() if self.public else cases)
         return queryset.filter(has_case) if value == "1" else queryset.exclude(has_case)
 
     def filter_q(self, queryset, name, value):
         return filter_search_text(queryset, "search_text", value)
 
     def filter_sort(self, queryset, name, value):
-        return queryset.order_by(*SORT_ORDERINGS.get(value, SORT_ORDERINGS["serial"]))
+        if value == "name":
+            return queryset.order_by("name_normalized")
+        if value == "region":
+            return queryset.order_by("region__sort_order", *self.serial_ordering())
+        return queryset.order_by(*self.serial_ordering())
 
 
-class CaseStudyFilterSet(django_filters.FilterSet):
+class CaseStudyFilterSet(RegistryFilterSet):
     """Case studies by report year (`list`, as for enterprises), region, type and `q`."""
 
     list = YearFilter(field_name="report_year", label=_("report year"))

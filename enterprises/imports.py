@@ -29,6 +29,7 @@ from shdt.models import unique_slug
 from shdt.text import normalize_name, permalink_slug
 
 from .models import AnnualList, CaseStudy, Enterprise, ListMembership
+from .services import enterprises_refresh_public_listing
 from .resources import ALIAS_SEPARATOR, CaseStudyResource, EnterpriseResource
 
 NAME_FIELDS = {"name", "name_en", "aliases"}
@@ -277,6 +278,8 @@ class EnterpriseImport(TableImport):
             plan.serial = final[key]
             membership = self.memberships.get(plan.pk) if plan.pk else None
             if plan.pk and (membership is None or membership.serial != plan.serial):
+                if membership is not None and self.refuse_public_change(plan.row, membership):
+                    continue
                 old = "" if membership is None else display(membership.serial)
                 plan.outcome.changes.append(Change(plan.row.header("serial"), old, display(plan.serial)))
                 if plan.outcome.status == UNCHANGED:
@@ -331,6 +334,8 @@ class EnterpriseImport(TableImport):
         self.park_serials(ListMembership, moved)
         self.bulk_update(ListMembership, moved, ["serial"])
         self.bulk_create(ListMembership, added)
+        # Bulk writes send no signals: the public list columns follow the entries here.
+        enterprises_refresh_public_listing([m.enterprise_id for m in (*moved, *added)])
 
 
 @dataclass

@@ -9,6 +9,7 @@ imports and the API share (DOMAIN.md).
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -16,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shdt.fields import CreditCodeField, SourceField, WebsiteField
-from shdt.models import PermalinkModel, TimestampedModel, registry_history
+from shdt.models import PermalinkModel, PublishableModel, PublishableQuerySet, Status, TimestampedModel, registry_history
 from shdt.text import normalize_name, search_document
 
 # Trade volumes in the report (表 6-1) are in 万美元, i.e. 10,000 US dollars.
@@ -93,6 +94,10 @@ class EnterpriseQuerySet(models.QuerySet):
     def get_by_natural_key(self, name_normalized):
         return self.get(name_normalized=name_normalized)
 
+    def public(self):
+        """The enterprises the public sees: those on a list under public notice or published."""
+        return self.filter(public_list_year__isnull=False)
+
 
 class Enterprise(PermalinkModel):
     """A company as registered: one record whatever the year or the spelling it is listed under."""
@@ -120,15 +125,26 @@ class Enterprise(PermalinkModel):
     source = SourceField()
     # Name, aliases and English name with their pinyin, lower-cased: what `q` matches.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
+    # The latest list the public sees this enterprise on (under public notice or
+    # published), its 序号 and status there: derived from the list entries by
+    # enterprises.services.enterprises_refresh_public_listing, so that the public list can
+    # filter and sort on indexed columns. NULL: on no public list, so not public at all.
+    public_list_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    public_serial = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    public_status = models.CharField(max_length=16, choices=Status.choices, blank=True, editable=False)
 
     objects = EnterpriseQuerySet.as_manager()
-    # The search text is derived from the names, which the history already holds.
-    history = registry_history(excluded_fields=["search_text"])
+    # Derived columns are left out: the history holds the names and the list entries.
+    history = registry_history(excluded_fields=["search_text", "public_list_year", "public_serial", "public_status"])
 
     class Meta:
         ordering = ["name_normalized"]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
+        indexes = [
+            # The public list's default order: newest list first, then its 序号.
+            models.Index(fields=["-public_list_year", "public_serial", "name_normalized"], name="enterprise_public_order"),
+        ]
 
     def __str__(self):
         return self.name
@@ -211,13 +227,13 @@ class AnnualList(TimestampedModel):
         return (self.year,)
 
 
-class ListMembershipQuerySet(models.QuerySet):
+class ListMembershipQuerySet(PublishableQuerySet):
     def get_by_natural_key(self, year, name_normalized):
         return self.get(annual_list__year=year, enterprise__name_normalized=name_normalized)
 
 
-class ListMembership(models.Model):
-    """An enterprise's place on a year's list, with its 序号."""
+class ListMembership(PublishableModel):
+    """An enterprise's place on a year's list, with its 序号: public once under notice or published."""
 
     annual_list = models.ForeignKey(
         AnnualList, models.CASCADE, related_name="memberships", verbose_name=_("annual list")
@@ -235,6 +251,7 @@ class ListMembership(models.Model):
         ordering = ["annual_list", "serial"]
         verbose_name = _("list entry")
         verbose_name_plural = _("list entries")
+        permissions = [("publish_listmembership", _("Can put list entries under public notice, publish and withdraw them"))]
         constraints = [
             models.UniqueConstraint(fields=["annual_list", "enterprise"], name="membership_once_per_list"),
             models.UniqueConstraint(fields=["annual_list", "serial"], name="membership_serial_unique"),
@@ -249,12 +266,16 @@ class ListMembership(models.Model):
     natural_key.dependencies = ["enterprises.annuallist", "enterprises.enterprise"]
 
 
-class CaseStudyQuerySet(models.QuerySet):
+class CaseStudyQuerySet(PublishableQuerySet):
+    def public(self):
+        """Public case studies of enterprises the public sees."""
+        return super().public().filter(enterprise__public_list_year__isnull=False)
+
     def get_by_natural_key(self, report_year, name_normalized):
         return self.get(report_year=report_year, enterprise__name_normalized=name_normalized)
 
 
-class CaseStudy(TimestampedModel):
+class CaseStudy(PublishableModel, TimestampedModel):
     """
     A 典型企业 of a year's report (表 6-1 and 第六章): its trade volume and the four
     sections every case has, the third in its two sub-parts.
@@ -290,6 +311,7 @@ class CaseStudy(TimestampedModel):
         ordering = ["-report_year", "serial"]
         verbose_name = _("case study")
         verbose_name_plural = _("case studies")
+        permissions = [("publish_casestudy", _("Can put case studies under public notice, publish and withdraw them"))]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "report_year"], name="case_study_once_per_year"),
             models.UniqueConstraint(fields=["report_year", "serial"], name="case_study_serial_unique"),
@@ -306,3 +328,67 @@ class CaseStudy(TimestampedModel):
     @property
     def trade_volume_unit(self) -> str:
         return TRADE_VOLUME_UNIT
+
+
+class ListEditionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, year, number):
+        return self.get(annual_list__year=year, number=number)
+
+
+class ListEdition(models.Model):
+    """
+    A published edition of a year's list, frozen when a reviewer publishes the list: its
+    rows as CSV, XLSX and JSON, each with its SHA-256, at a permanent address. An edition
+    is never changed afterwards, whatever happens to the live records.
+    """
+
+    annual_list = models.ForeignKey(AnnualList, models.PROTECT, related_name="editions", verbose_name=_("annual list"))
+    number = models.PositiveSmallIntegerField(_("edition"))
+    published_at = models.DateTimeField(_("published"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("published by")
+    )
+    row_count = models.PositiveIntegerField(_("rows"))
+    note = models.TextField(_("note"), blank=True)
+    csv_file = models.BinaryField(_("CSV file"), editable=False)
+    xlsx_file = models.BinaryField(_("XLSX file"), editable=False)
+    json_file = models.BinaryField(_("JSON file"), editable=False)
+    csv_sha256 = models.CharField(_("SHA-256 of the CSV"), max_length=64, editable=False)
+    xlsx_sha256 = models.CharField(_("SHA-256 of the XLSX"), max_length=64, editable=False)
+    json_sha256 = models.CharField(_("SHA-256 of the JSON"), max_length=64, editable=False)
+
+    objects = ListEditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["annual_list__year", "number"]
+        verbose_name = _("list edition")
+        verbose_name_plural = _("list editions")
+        constraints = [
+            models.UniqueConstraint(fields=["annual_list", "number"], name="edition_number_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.annual_list.year} · {self.number}"
+
+    def natural_key(self):
+        return (self.annual_list.year, self.number)
+
+    natural_key.dependencies = ["enterprises.annuallist"]
+
+    def save(self, *args, **kwargs):
+        # An edition is a citable publication: once written, it stays as it is.
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("A published list edition cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("listedition_detail", kwargs={"year": self.annual_list.year, "number": self.number})
+
+    def file_name(self, extension: str) -> str:
+        return f"shdt-enterprises-{self.annual_list.year}-edition-{self.number}.{extension}"
+
+    def file(self, extension: str) -> bytes:
+        return bytes(getattr(self, f"{extension}_file"))
+
+    def sha256(self, extension: str) -> str:
+        return getattr(self, f"{extension}_sha256")

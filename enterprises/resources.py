@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
-from shdt.widgets import ExactDecimalWidget, SpellingForeignKeyWidget, WholeNumberWidget
+from shdt.widgets import ExactDecimalWidget, SpellingForeignKeyWidget, WholeNumberWidget, status_field, status_in_file
 
 from .models import TRADE_VOLUME_UNIT, BusinessType, CaseStudy, Enterprise, Region
 
@@ -50,6 +50,7 @@ class EnterpriseResource(resources.ModelResource):
     business_type_code = fields.Field(attribute="business_type__code", column_name="业务类型代码", readonly=True)
     region_code = fields.Field(attribute="region__code", column_name="区域代码", readonly=True)
     permalink = fields.Field(column_name="永久链接", readonly=True)
+    status = status_field()
 
     class Meta:
         model = Enterprise
@@ -65,6 +66,7 @@ class EnterpriseResource(resources.ModelResource):
             "business_type_code",
             "region_code",
             "permalink",
+            "status",
         )
         export_order = fields
 
@@ -91,6 +93,10 @@ class EnterpriseResource(resources.ModelResource):
     def dehydrate_aliases(self, obj):
         return ALIAS_SEPARATOR.join(obj.alias_list)
 
+    def dehydrate_status(self, obj):
+        # The status on the exported list (or the latest public one), annotated by the filters.
+        return status_in_file(getattr(obj, "list_status", None) or obj.public_status)
+
     def dehydrate_permalink(self, obj):
         return settings.SITE_URL.rstrip("/") + obj.get_absolute_url()
 
@@ -114,6 +120,7 @@ class CaseStudyResource(resources.ModelResource):
     overseas_markets = fields.Field(attribute="overseas_markets", column_name="海外市场开拓情况")
     report_year = fields.Field(attribute="report_year", column_name="报告年份", widget=WholeNumberWidget())
     source = fields.Field(attribute="source", column_name="出处")
+    status = status_field()
 
     class Meta:
         model = CaseStudy
@@ -130,8 +137,12 @@ class CaseStudyResource(resources.ModelResource):
             "overseas_markets",
             "report_year",
             "source",
+            "status",
         )
         export_order = fields
+
+    def dehydrate_status(self, case_study):
+        return status_in_file(case_study.status)
 
     header_aliases = {
         "serial": SERIAL_HEADERS,

@@ -1,20 +1,13 @@
 """Reads of enterprises that are more than a filter."""
 
-from django.db.models import OuterRef, QuerySet, Subquery
-
-from .models import ListMembership
+from django.db.models import F, QuerySet
 
 
-def with_list_serial(queryset: QuerySet, year: int | None = None) -> QuerySet:
+def with_public_serial(queryset: QuerySet) -> QuerySet:
     """
-    Annotate each enterprise with ``list_serial`` and ``list_year``: its 序号 on the
-    given year's list, or, with no year, on the latest list it is on.
+    Annotate each enterprise with ``list_serial``, ``list_year`` and ``list_status``: its
+    序号, year and status on the latest list the public sees it on.
     """
-    memberships = ListMembership.objects.filter(enterprise=OuterRef("pk"))
-    if year is not None:
-        memberships = memberships.filter(annual_list__year=year)
-    memberships = memberships.order_by("-annual_list__year")
     return queryset.annotate(
-        list_serial=Subquery(memberships.values("serial")[:1]),
-        list_year=Subquery(memberships.values("annual_list__year")[:1]),
+        list_serial=F("public_serial"), list_year=F("public_list_year"), list_status=F("public_status")
     )

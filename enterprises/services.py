@@ -3,7 +3,14 @@ Writes of enterprises and their list entries. The admin, the import and the API 
 these, so the registry's rules (validation, the normalised-name key) hold on every path.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from shdt.models import PUBLIC_STATUSES
+from shdt.roles import can_edit_record
 
 from .models import AnnualList, Enterprise, ListMembership
 
@@ -14,6 +21,34 @@ def _save_validated(instance, user=None):
     instance.full_clean()
     instance.save()
     return instance
+
+
+def refuse_public_change(instance, user) -> None:
+    """Refuse to change or delete a record the public sees: a reviewer returns it to draft first."""
+    if instance.pk is None or user is None:
+        return
+    stored = type(instance).objects.filter(pk=instance.pk).first()
+    if stored is not None and not can_edit_record(user, stored):
+        raise PermissionDenied(
+            _("“%(record)s” is public (%(status)s): a reviewer must return it to draft before it is changed.")
+            % {"record": stored, "status": stored.get_status_display()}
+        )
+
+
+def enterprises_refresh_public_listing(enterprise_ids) -> None:
+    """
+    Recompute the enterprises' public list columns (public_list_year, public_serial,
+    public_status) from their list entries the public sees. Call it after any write
+    to list entries that sends no signal (bulk writes); single saves do it by signal.
+    """
+    latest = ListMembership.objects.filter(enterprise=OuterRef("pk"), status__in=PUBLIC_STATUSES).order_by(
+        "-annual_list__year"
+    )
+    Enterprise.objects.filter(pk__in=enterprise_ids).update(
+        public_list_year=Subquery(latest.values("annual_list__year")[:1]),
+        public_serial=Subquery(latest.values("serial")[:1]),
+        public_status=Coalesce(Subquery(latest.values("status")[:1]), Value("")),
+    )
 
 
 def enterprise_create(*, user=None, **fields) -> Enterprise:
@@ -38,6 +73,9 @@ def list_membership_set(*, enterprise: Enterprise, year: int, serial: int, user=
     membership = ListMembership.objects.filter(annual_list=annual_list, enterprise=enterprise).first()
     if membership is None:
         membership = ListMembership(annual_list=annual_list, enterprise=enterprise)
+    elif membership.serial == serial and (not source or source == membership.source):
+        return membership
+    refuse_public_change(membership, user)
     membership.serial = serial
     if source:
         membership.source = source
@@ -46,5 +84,6 @@ def list_membership_set(*, enterprise: Enterprise, year: int, serial: int, user=
 
 def list_membership_delete(membership: ListMembership, *, user=None) -> None:
     """Take an enterprise off a year's list; the enterprise and the list stay."""
+    refuse_public_change(membership, user)
     membership._history_user = user
     membership.delete()

@@ -6,7 +6,7 @@ from .resources import CaseStudyResource, EnterpriseResource
 
 ENTERPRISES = Table(
     name="enterprises",
-    get_queryset=lambda: Enterprise.objects.select_related("region", "business_type"),
+    get_all_queryset=lambda: Enterprise.objects.select_related("region", "business_type"),
     resource_class=EnterpriseResource,
     filterset_class=EnterpriseFilterSet,
     filename_params=("list", "district", "business_type", "case_study"),
@@ -15,8 +15,8 @@ ENTERPRISES = Table(
 
 CASE_STUDIES = Table(
     name="case_studies",
-    get_queryset=lambda: CaseStudy.objects.select_related(
-        "enterprise", "enterprise__region", "enterprise__business_type"
+    get_all_queryset=lambda: CaseStudy.objects.select_related(
+        "enterprise", "enterprise__region", "enterprise__business_type", "notice"
     ),
     resource_class=CaseStudyResource,
     filterset_class=CaseStudyFilterSet,

@@ -1,10 +1,11 @@
 """The public pages of enterprises: configuration of the shared list view, and the profile."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from shdt.listing import Choice, Facet, RegistryListView
+from shdt.models import PUBLIC_STATUSES
 
 from .filters import SORT_CHOICES
 from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListMembership, Region
@@ -22,11 +23,19 @@ def business_type_choices():
 
 
 def list_choices():
-    return [Choice(str(year), _("%(year)s list") % {"year": year}) for year in AnnualList.objects.values_list("year", flat=True)]
+    years = AnnualList.objects.filter(memberships__status__in=PUBLIC_STATUSES).values_list("year", flat=True)
+    return [Choice(str(year), _("%(year)s list") % {"year": year}) for year in years.distinct().order_by("-year")]
+
+
+def with_public_entries(queryset):
+    """The enterprises with their public list entries, to group them by list."""
+    return queryset.alias(
+        public_entries=FilteredRelation("memberships", condition=Q(memberships__status__in=PUBLIC_STATUSES))
+    )
 
 
 def has_case_study():
-    return Exists(CaseStudy.objects.filter(enterprise=OuterRef("pk")))
+    return Exists(CaseStudy.objects.public().filter(enterprise=OuterRef("pk")))
 
 
 class EnterpriseListView(RegistryListView):
@@ -35,7 +44,14 @@ class EnterpriseListView(RegistryListView):
     download_url_name = "enterprise_download"
     sort_choices = SORT_CHOICES
     facets = [
-        Facet("list", _("List"), "memberships__annual_list__year", list_choices, multiple=False),
+        Facet(
+            "list",
+            _("List"),
+            "public_entries__annual_list__year",
+            list_choices,
+            multiple=False,
+            prepare=with_public_entries,
+        ),
         Facet("business_type", _("Business type"), "business_type__code", business_type_choices),
         Facet("district", _("Region"), "region__code", region_choices),
         Facet(
@@ -52,9 +68,16 @@ class EnterpriseListView(RegistryListView):
 
 
 class EnterpriseDetailView(DetailView):
-    queryset = Enterprise.objects.select_related("region", "business_type").prefetch_related(
-        Prefetch("memberships", ListMembership.objects.select_related("annual_list").order_by("-annual_list__year")),
-        Prefetch("case_studies", CaseStudy.objects.order_by("-report_year")),
+    queryset = (
+        Enterprise.objects.public()
+        .select_related("region", "business_type")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                ListMembership.objects.public().select_related("annual_list", "notice").order_by("-annual_list__year"),
+            ),
+            Prefetch("case_studies", CaseStudy.objects.public().select_related("notice").order_by("-report_year")),
+        )
     )
     template_name = "enterprises/enterprise_detail.html"
     context_object_name = "enterprise"
@@ -62,7 +85,8 @@ class EnterpriseDetailView(DetailView):
     def get_context_data(self, **kwargs):
         enterprise = self.object
         related = (
-            Enterprise.objects.filter(region=enterprise.region_id, business_type=enterprise.business_type_id)
+            Enterprise.objects.public()
+            .filter(region=enterprise.region_id, business_type=enterprise.business_type_id)
             .exclude(pk=enterprise.pk)
             .order_by("name_normalized")
         )

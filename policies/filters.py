@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.filters import YearFilter
 
+from shdt.filtering import RegistryFilterSet
+
 from .models import PLAN_PERIOD_YEARS, PlanPeriod, Policy
 
 
@@ -14,7 +16,7 @@ def issuer_choices():
     return [(issuer, issuer) for issuer in Policy.objects.order_by("issuer").values_list("issuer", flat=True).distinct()]
 
 
-class PolicyFilterSet(django_filters.FilterSet):
+class PolicyFilterSet(RegistryFilterSet):
     issuer = django_filters.MultipleChoiceFilter(choices=issuer_choices, label=_("issuer"))
     period = django_filters.ChoiceFilter(choices=PlanPeriod.choices, method="filter_period", label=_("plan period"))
     year = YearFilter(field_name="published_on__year", label=_("year"))

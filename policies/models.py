@@ -7,7 +7,7 @@ from django.db.models import Case, CharField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from shdt.fields import SourceField
-from shdt.models import TimestampedModel, registry_history
+from shdt.models import PublishableModel, PublishableQuerySet, TimestampedModel, registry_history
 
 
 class PlanPeriod(models.TextChoices):
@@ -51,12 +51,12 @@ def plan_period_expression():
     )
 
 
-class PolicyQuerySet(models.QuerySet):
+class PolicyQuerySet(PublishableQuerySet):
     def get_by_natural_key(self, title, published_on):
         return self.get(title=title, published_on=published_on)
 
 
-class Policy(TimestampedModel):
+class Policy(PublishableModel, TimestampedModel):
     """A policy document as 表 3-2 gives it: date, issuer and title (with its 《》)."""
 
     published_on = models.DateField(_("date of publication"))
@@ -77,6 +77,7 @@ class Policy(TimestampedModel):
         ordering = ["published_on", "title"]
         verbose_name = _("policy document")
         verbose_name_plural = _("policy documents")
+        permissions = [("publish_policy", _("Can put policy documents under public notice, publish and withdraw them"))]
         constraints = [
             models.UniqueConstraint(fields=["title", "published_on"], name="policy_unique_title_date"),
         ]

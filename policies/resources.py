@@ -2,7 +2,7 @@
 
 from import_export import fields, resources
 
-from shdt.widgets import FlexibleDateWidget, WholeNumberWidget
+from shdt.widgets import FlexibleDateWidget, WholeNumberWidget, status_field, status_in_file
 
 from .models import Policy
 
@@ -19,10 +19,11 @@ class PolicyResource(resources.ModelResource):
     title_en = fields.Field(attribute="title_en", column_name="英文标题")
     source = fields.Field(attribute="source", column_name="出处")
     source_note = fields.Field(attribute="source_note", column_name="备注")
+    status = status_field()
 
     class Meta:
         model = Policy
-        fields = ("serial", "published_on", "issuer", "title", "plan_period", "title_en", "source", "source_note")
+        fields = ("serial", "published_on", "issuer", "title", "plan_period", "title_en", "source", "source_note", "status")
         export_order = fields
 
     # Headers an import also accepts (English, and other spellings staff use).
@@ -40,6 +41,9 @@ class PolicyResource(resources.ModelResource):
     def dehydrate_serial(self, policy):
         # 表 3-2 numbers the documents in date order; a file numbers its rows the same way.
         return policy.running_number
+
+    def dehydrate_status(self, policy):
+        return status_in_file(policy.status)
 
     def dehydrate_plan_period(self, policy):
         return policy.plan_period_label

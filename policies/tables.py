@@ -6,7 +6,7 @@ from .resources import PolicyResource
 
 POLICIES = Table(
     name="policies",
-    get_queryset=lambda: Policy.objects.order_by("published_on", "title"),
+    get_all_queryset=lambda: Policy.objects.select_related("notice").order_by("published_on", "title"),
     resource_class=PolicyResource,
     filterset_class=PolicyFilterSet,
     filename_params=("period", "year"),

@@ -7,3 +7,8 @@ class ShdtConfig(AppConfig):
 
     name = "shdt"
     verbose_name = _("Registry")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -53,6 +53,7 @@ from django.utils.translation import ngettext
 
 from .exports import FORMULA_TRIGGERS
 from .text import normalize_name
+from .versioning import data_version_bump
 from .widgets import CellError
 
 # --- Messages -----------------------------------------------------------------
@@ -728,6 +729,26 @@ class TableImport:
             return False
         return True
 
+    def may_change_public(self) -> bool:
+        """Whether this import may change records the public sees (superusers and the command line)."""
+        return self.user is None or self.user.is_superuser
+
+    def refuse_public_change(self, row: Row, instance) -> bool:
+        """
+        Refuse (as an error of the row) a change to a record under public notice or
+        published: a reviewer returns it to draft first, so that nothing public changes
+        without review. Return whether the change was refused.
+        """
+        if not getattr(instance, "is_public", False) or self.may_change_public():
+            return False
+        row.error(
+            None,
+            "public",
+            _("“%(record)s” is public (%(status)s): a reviewer must return it to draft before it is changed.")
+            % {"record": instance, "status": instance.get_status_display()},
+        )
+        return True
+
     def changes(self, row: Row, instance, values: dict) -> tuple[list[Change], list[str]]:
         """Compare `values` with the record: return the changes to show, and the fields that change."""
         changes, fields = [], []
@@ -744,6 +765,8 @@ class TableImport:
             else:
                 old_text, new_text = display(old), display(new)
             changes.append(Change(row.header(column.key if column else name), old_text, new_text))
+        if fields:
+            self.refuse_public_change(row, instance)
         return changes, fields
 
     # The steps ------------------------------------------------------------------
@@ -976,6 +999,8 @@ def import_table(
         return result
     with transaction.atomic():
         importer.write()
+        # Bulk writes send no signals: count the change for the caches here.
+        data_version_bump()
     result.written = True
     return result
 

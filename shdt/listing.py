@@ -57,6 +57,8 @@ class Facet:
     group_by: str | Callable  # an ORM path, or a function returning an expression
     choices: Callable[[], Sequence[Choice]]
     multiple: bool = True
+    # Prepares the queryset before grouping, e.g. with the relation the path goes through.
+    prepare: Callable | None = None
 
     def options(self, table: Table, params) -> list[Option]:
         others = params.copy()
@@ -64,6 +66,8 @@ class Facet:
         others.pop(PAGE_VAR, None)
         others.pop(SORT_VAR, None)
         queryset = table.filter(others).qs
+        if self.prepare is not None:
+            queryset = self.prepare(queryset)
         value = F(self.group_by) if isinstance(self.group_by, str) else self.group_by()
         rows = (
             queryset.order_by()

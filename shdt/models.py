@@ -4,6 +4,7 @@ record of each import (ImportRecord).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -151,3 +152,131 @@ class ImportRecord(models.Model):
         if not self.rows_total:
             return 0
         return min(100, self.rows_done * 100 // self.rows_total)
+
+
+# --- Publication -------------------------------------------------------------
+
+
+class Status(models.TextChoices):
+    """Where a record stands: only what is under public notice or published is public."""
+
+    DRAFT = "draft", _("draft")
+    NOTICE = "notice", _("under public notice")
+    PUBLISHED = "published", _("published")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+PUBLIC_STATUSES = (Status.NOTICE, Status.PUBLISHED)
+
+# How files (downloads, exports, editions) write a status, whatever the page's language.
+STATUS_IN_FILES = {
+    Status.DRAFT: "草稿",
+    Status.NOTICE: "公示中",
+    Status.PUBLISHED: "已发布",
+    Status.WITHDRAWN: "已撤回",
+}
+
+
+class PublishableQuerySet(models.QuerySet):
+    def public(self):
+        """The records the public may see: under public notice (公示) or published."""
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+
+class PublishableModel(models.Model):
+    """
+    A record that the public sees only once a reviewer has put it under public notice
+    (公示) or published it. Staff change the state through shdt.publication, never by
+    editing the field, so that every change is checked and recorded.
+    """
+
+    status = models.CharField(
+        _("publication status"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    notice = models.ForeignKey(
+        "shdt.Notice",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("public notice"),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+
+class Notice(models.Model):
+    """
+    A public notice (公示): the period during which records are shown as “under public
+    notice”, and whom to contact with an objection.
+    """
+
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("notice starts"))
+    ends_on = models.DateField(_("notice ends"))
+    contact = models.CharField(
+        _("contact for objections"), max_length=300, help_text=_("Who takes objections, and how: e.g. 上海市商务委员会 服务贸易处 021-…")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        verbose_name = _("public notice")
+        verbose_name_plural = _("public notices")
+
+    def __str__(self):
+        return f"{self.title}（{self.starts_on:%Y-%m-%d} – {self.ends_on:%Y-%m-%d}）"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A notice cannot end before it starts.")})
+
+
+class PublicationEvent(models.Model):
+    """One change of what the public sees; the change feed (Atom) is made of these."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=16, choices=Status.choices)
+    kind = models.CharField(_("kind of record"), max_length=64)
+    record_id = models.PositiveBigIntegerField(_("record"))
+    title = models.CharField(_("title"), max_length=300)
+    url = models.CharField(_("public address"), max_length=300, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("publication event")
+        verbose_name_plural = _("publication events")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.title}"
+
+
+class DataVersion(models.Model):
+    """
+    One row counting the changes to the registry's records, bumped in the same
+    transaction as each change. Caches key on it, so that no page is ever served older
+    than the last change; pages show its time as the registry's “last updated”.
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data version")
+
+    def __str__(self):
+        return f"{self.version}"

@@ -261,6 +261,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "displayRequestDuration": True},
     # Separate request and response components: what a client sends is not what it reads back.
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every record's publication status is one enum, whichever field carries it.
+    "ENUM_NAME_OVERRIDES": {"PublicationStatusEnum": ["draft", "notice", "published", "withdrawn"]},
 }
 
 # CORS is off: a browser page on another origin may read the API only from the origins listed

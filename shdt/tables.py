@@ -25,7 +25,8 @@ TABLE_PATHS = [
 @dataclass(frozen=True)
 class Table:
     name: str
-    get_queryset: Callable[[], QuerySet]
+    # Every record, drafts included: for staff tools (export_data --all, the import).
+    get_all_queryset: Callable[[], QuerySet]
     resource_class: type
     filterset_class: type
     # The parameters whose values a download's file name carries, in this order.
@@ -33,9 +34,14 @@ class Table:
     # The dotted path of the shdt.imports.TableImport that reads this table's spreadsheets.
     import_path: str = ""
 
-    def filter(self, params: Mapping):
+    def get_queryset(self, *, public: bool = True) -> QuerySet:
+        """The records the public sees (under public notice or published), or with `public=False` all of them."""
+        queryset = self.get_all_queryset()
+        return queryset.public() if public else queryset
+
+    def filter(self, params: Mapping, *, public: bool = True):
         """Return the bound filterset of this table for the given query parameters."""
-        return self.filterset_class(params, queryset=self.get_queryset())
+        return self.filterset_class(params, queryset=self.get_queryset(public=public), public=public)
 
     def headers(self) -> list[str]:
         return self.resource_class().get_export_headers()

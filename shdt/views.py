@@ -1,4 +1,4 @@
-"""The home page and the statistics page."""
+"""The home page and the statistics page: what the public sees, counted."""
 
 from django.db.models import Count, Q
 from django.views.generic import TemplateView
@@ -8,6 +8,12 @@ from enterprises.models import AnnualList, BusinessType, CaseStudy, Enterprise, 
 from policies.models import Policy
 
 from .charts import bar_chart
+from .models import PUBLIC_STATUSES
+
+
+def latest_public_list():
+    """The newest list with entries the public sees."""
+    return AnnualList.objects.filter(memberships__status__in=PUBLIC_STATUSES).order_by("-year").first()
 
 
 class HomeView(TemplateView):
@@ -15,12 +21,14 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            enterprise_count=Enterprise.objects.count(),
-            case_study_count=CaseStudy.objects.count(),
-            base_count=ExportBase.objects.count(),
-            policy_count=Policy.objects.count(),
-            latest_list=AnnualList.objects.first(),
-            business_types=BusinessType.objects.annotate(n=Count("enterprises")),
+            enterprise_count=Enterprise.objects.public().count(),
+            case_study_count=CaseStudy.objects.public().count(),
+            base_count=ExportBase.objects.public().count(),
+            policy_count=Policy.objects.public().count(),
+            latest_list=latest_public_list(),
+            business_types=BusinessType.objects.annotate(
+                n=Count("enterprises", filter=Q(enterprises__public_list_year__isnull=False))
+            ),
             **kwargs,
         )
 
@@ -31,41 +39,35 @@ class StatsView(TemplateView):
     template_name = "stats.html"
 
     def get_context_data(self, **kwargs):
-        annual_list = AnnualList.objects.first()
-        enterprises = Enterprise.objects.all()
-        if annual_list is not None:
-            enterprises = enterprises.filter(memberships__annual_list=annual_list)
+        annual_list = latest_public_list()
+        on_list = _on(annual_list)
         by_type = list(
-            BusinessType.objects.annotate(n=Count("enterprises", filter=_on(annual_list, "enterprises")))
-            .filter(n__gt=0)
-            .order_by("-n", "sort_order")
+            BusinessType.objects.annotate(n=Count("enterprises", filter=on_list)).filter(n__gt=0).order_by("-n", "sort_order")
         )
         by_region = list(
-            Region.objects.annotate(n=Count("enterprises", filter=_on(annual_list, "enterprises")))
-            .filter(n__gt=0)
-            .order_by("-n", "sort_order")
+            Region.objects.annotate(n=Count("enterprises", filter=on_list)).filter(n__gt=0).order_by("-n", "sort_order")
         )
-        case_year = CaseStudy.objects.order_by("-report_year").values_list("report_year", flat=True).first()
-        cases = list(
-            CaseStudy.objects.filter(report_year=case_year).select_related("enterprise").order_by("-trade_volume")
-        )
+        cases_public = CaseStudy.objects.public()
+        case_year = cases_public.order_by("-report_year").values_list("report_year", flat=True).first()
+        cases = list(cases_public.filter(report_year=case_year).select_related("enterprise").order_by("-trade_volume"))
+        with_volume = [c for c in cases if c.trade_volume is not None]
         return super().get_context_data(
             annual_list=annual_list,
-            enterprise_total=enterprises.count(),
+            enterprise_total=sum(t.n for t in by_type),
             by_type=by_type,
             by_type_chart=bar_chart([(t, t.n) for t in by_type]),
             by_region=by_region,
             by_region_chart=bar_chart([(r, r.n) for r in by_region]),
             case_year=case_year,
             cases=cases,
-            cases_chart=bar_chart([(c.enterprise, c.trade_volume) for c in cases if c.trade_volume is not None]),
-            case_total=sum((c.trade_volume for c in cases if c.trade_volume is not None), start=0),
+            cases_chart=bar_chart([(c.enterprise, c.trade_volume) for c in with_volume]),
+            case_total=sum((c.trade_volume for c in with_volume), start=0),
             **kwargs,
         )
 
 
-def _on(annual_list, relation):
-    """Count only the enterprises on the given list (all enterprises when there is none)."""
+def _on(annual_list) -> Q:
+    """Count the enterprises on the given list as the public sees it (none when there is no list)."""
     if annual_list is None:
-        return Q()
-    return Q(**{f"{relation}__memberships__annual_list": annual_list})
+        return Q(pk__in=[])
+    return Q(enterprises__memberships__annual_list=annual_list, enterprises__memberships__status__in=PUBLIC_STATUSES)

@@ -133,3 +133,19 @@ class FlexibleDateWidget(DateWidget):
         raise CellError(
             _("“%(value)s” is not a date; write it as 2016-08-18 or 2016/8/18") % {"value": text}, code="invalid_date"
         )
+
+
+STATUS_HEADER = "状态"
+
+
+def status_field():
+    """The export-only column that says which rows are under public notice and which published."""
+    from import_export import fields
+
+    return fields.Field(column_name=STATUS_HEADER, readonly=True)
+
+
+def status_in_file(status: str | None) -> str:
+    from .models import STATUS_IN_FILES
+
+    return STATUS_IN_FILES.get(status, "") if status else ""

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from enterprises.api.serializers import RegionSerializer
-from shdt.api.fields import PermalinkField
+from shdt.api.fields import PermalinkField, notice_field, status_field
 
 from ..models import BaseDomain, ExportBase, Recognition
 
@@ -53,6 +53,8 @@ class ExportBaseSerializer(serializers.ModelSerializer):
         view_name="api:exportbase_detail", lookup_field="slug", help_text=_("The API address of the base.")
     )
     permalink = PermalinkField()
+    status = status_field()
+    notice = notice_field()
 
     class Meta:
         model = ExportBase
@@ -71,6 +73,8 @@ class ExportBaseSerializer(serializers.ModelSerializer):
             "source",
             "url",
             "permalink",
+            "status",
+            "notice",
             "created_at",
             "updated_at",
         ]

@@ -9,7 +9,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from shdt.api.fields import CodeField, OptionalURLField, PermalinkField, StrictCharField, StrictIntegerField
+from shdt.api.fields import (
+    CodeField,
+    OptionalURLField,
+    PermalinkField,
+    StrictCharField,
+    StrictIntegerField,
+    notice_field,
+    status_field,
+)
 
 from ..models import (
     TRADE_VOLUME_UNIT,
@@ -61,10 +69,12 @@ class AnnualListSerializer(serializers.ModelSerializer):
 
 class ListMembershipSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="annual_list.year", read_only=True, help_text=_("The year of the list."))
+    status = status_field()
+    notice = notice_field()
 
     class Meta:
         model = ListMembership
-        fields = ["year", "serial", "source"]
+        fields = ["year", "serial", "source", "status", "notice"]
         read_only_fields = fields
 
 
@@ -90,9 +100,11 @@ TRADE_VOLUME_HELP = _(
 class CaseStudySummarySerializer(TradeVolumeMixin, serializers.ModelSerializer):
     """A case study as an enterprise's record shows it; /api/case-studies/ has the texts."""
 
+    status = status_field()
+
     class Meta:
         model = CaseStudy
-        fields = ["report_year", "serial", "trade_volume", "trade_volume_unit", "trade_volume_unit_en"]
+        fields = ["report_year", "serial", "trade_volume", "trade_volume_unit", "trade_volume_unit_en", "status"]
         read_only_fields = fields
         extra_kwargs = {"trade_volume": {"help_text": TRADE_VOLUME_HELP}}
 
@@ -133,6 +145,7 @@ class EnterpriseSerializer(EnterpriseRefSerializer):
     list_year = serializers.IntegerField(
         read_only=True, allow_null=True, help_text=_("The year of the list whose serial `serial` is.")
     )
+    list_status = status_field()
     memberships = ListMembershipSerializer(many=True, read_only=True, help_text=_("Every list the enterprise is on."))
     case_studies = CaseStudySummarySerializer(many=True, read_only=True)
 
@@ -149,6 +162,7 @@ class EnterpriseSerializer(EnterpriseRefSerializer):
             "website",
             "serial",
             "list_year",
+            "list_status",
             "memberships",
             "case_studies",
             "source",
@@ -162,6 +176,8 @@ class EnterpriseSerializer(EnterpriseRefSerializer):
 
 class CaseStudySerializer(TradeVolumeMixin, serializers.ModelSerializer):
     enterprise = EnterpriseRefSerializer(read_only=True)
+    status = status_field()
+    notice = notice_field()
 
     class Meta:
         model = CaseStudy
@@ -178,6 +194,8 @@ class CaseStudySerializer(TradeVolumeMixin, serializers.ModelSerializer):
             "business_model_innovation",
             "overseas_markets",
             "source",
+            "status",
+            "notice",
             "created_at",
             "updated_at",
         ]

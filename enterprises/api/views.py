@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics, status
+from rest_framework import generics, permissions, status
 from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
 
@@ -19,7 +19,7 @@ from shdt.api.views import SlugDetailView, TableListView
 
 from ..filters import SORT_CHOICES
 from ..models import AnnualList, BusinessType, ListMembership, Region
-from ..selectors import with_list_serial
+from ..selectors import with_public_serial
 from ..services import enterprise_create, enterprise_update, list_membership_delete, list_membership_set
 from ..tables import CASE_STUDIES, ENTERPRISES
 from .serializers import (
@@ -109,17 +109,28 @@ SLUG_PARAMETER = parameter(
 YEAR_PARAMETER = parameter("year", _("Year of the list."), 2022, type=int, location="path")
 
 
-def enterprise_rows(queryset):
+def enterprise_rows(queryset, *, public: bool = True):
     """The enterprises' lists and case studies, in one query each for a whole page."""
+    memberships = ListMembership.objects.select_related("annual_list", "notice").order_by("-annual_list__year")
     return queryset.prefetch_related(
-        Prefetch("memberships", queryset=ListMembership.objects.select_related("annual_list").order_by("-annual_list__year")),
-        Prefetch("case_studies", queryset=CASE_STUDIES.get_queryset().select_related(None).order_by("-report_year")),
+        Prefetch("memberships", queryset=memberships.public() if public else memberships),
+        Prefetch(
+            "case_studies",
+            queryset=CASE_STUDIES.get_queryset(public=public).select_related(None).order_by("-report_year"),
+        ),
     )
 
 
-def enterprise_queryset():
-    """One enterprise as the list shows it, with the serial on its latest list."""
-    return enterprise_rows(with_list_serial(ENTERPRISES.get_queryset()))
+def enterprise_queryset(*, public: bool = True):
+    """
+    Enterprises as the list shows them, with the serial on their latest public list.
+    Staff writing to the registry (public=False) reach drafts too.
+    """
+    return enterprise_rows(with_public_serial(ENTERPRISES.get_queryset(public=public)), public=public)
+
+
+def is_read(request) -> bool:
+    return request.method in permissions.SAFE_METHODS
 
 
 def enterprise_url(enterprise) -> str:
@@ -131,7 +142,7 @@ class EnterpriseWriteMixin:
     error_fields = {"name_normalized": "name", "slug": "name"}
 
     def enterprise_response(self, enterprise, status_code=status.HTTP_200_OK, **kwargs):
-        enterprise = enterprise_queryset().get(pk=enterprise.pk)
+        enterprise = enterprise_queryset(public=False).get(pk=enterprise.pk)
         return Response(self.get_serializer(enterprise).data, status=status_code, **kwargs)
 
 
@@ -191,7 +202,7 @@ class EnterpriseDetailView(EnterpriseWriteMixin, SlugDetailView):
     serializer_class = EnterpriseSerializer
 
     def get_queryset(self):
-        return enterprise_queryset()
+        return enterprise_queryset(public=is_read(self.request))
 
     def put(self, request, *args, **kwargs):
         return self.update(request, partial=False)
@@ -247,10 +258,11 @@ class ListMembershipView(generics.GenericAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        return ListMembership.objects.select_related("annual_list")
+        entries = ListMembership.objects.select_related("annual_list")
+        return entries.public() if is_read(self.request) else entries
 
     def get_enterprise(self):
-        return get_object_or_404(ENTERPRISES.get_queryset(), slug=self.kwargs["slug"])
+        return get_object_or_404(ENTERPRISES.get_queryset(public=is_read(self.request)), slug=self.kwargs["slug"])
 
     def get_object(self):
         return get_object_or_404(

@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from shdt.api.fields import notice_field, status_field
+
 from ..models import PLAN_PERIOD_ENGLISH, PLAN_PERIOD_YEARS, PlanPeriod, Policy
 
 
@@ -30,6 +32,8 @@ class PolicySerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text=_("The five-year-plan period the date falls in; null outside the known ones."),
     )
+    status = status_field()
+    notice = notice_field()
 
     class Meta:
         model = Policy
@@ -41,6 +45,8 @@ class PolicySerializer(serializers.ModelSerializer):
             "plan_period",
             "source",
             "source_note",
+            "status",
+            "notice",
             "created_at",
             "updated_at",
         ]

@@ -62,3 +62,30 @@ class CodeField(serializers.SlugRelatedField):
         if not isinstance(data, str) or "\x00" in data:
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class NoticeSerializer(serializers.Serializer):
+    """A public notice (公示): its period and whom to contact with an objection."""
+
+    title = serializers.CharField(read_only=True)
+    starts_on = serializers.DateField(read_only=True, help_text=_("First day of the notice."))
+    ends_on = serializers.DateField(read_only=True, help_text=_("Last day of the notice."))
+    contact = serializers.CharField(read_only=True, help_text=_("Who takes objections, and how."))
+
+
+STATUS_HELP = _(
+    "Publication status: “notice” while under public notice (公示, see `notice`), then “published”. "
+    "Anonymous reads see no other; staff writing see their drafts as “draft”."
+)
+
+
+def status_field():
+    return serializers.ChoiceField(
+        choices=[(value, value) for value in ("draft", "notice", "published", "withdrawn")],
+        read_only=True,
+        help_text=STATUS_HELP,
+    )
+
+
+def notice_field():
+    return NoticeSerializer(read_only=True, allow_null=True, help_text=_("The public notice, while there is one."))

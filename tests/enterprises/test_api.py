@@ -104,7 +104,8 @@ def test_an_enterprise_shows_codes_labels_lists_and_case_study_and_nothing_inter
     body = response.json()
     assert set(body) == {
         "slug", "name", "name_en", "aliases", "region", "business_type", "credit_code", "website", "serial",
-        "list_year", "memberships", "case_studies", "source", "url", "permalink", "created_at", "updated_at",
+        "list_year", "list_status", "memberships", "case_studies", "source", "url", "permalink", "created_at",
+        "updated_at",
     }  # fmt: skip
     assert body["region"] == {
         "code": enterprise.region.code,
@@ -113,7 +114,16 @@ def test_an_enterprise_shows_codes_labels_lists_and_case_study_and_nothing_inter
         "name_en": enterprise.region.name_en,
     }
     assert set(body["business_type"]) == {"code", "name", "name_en", "other_names"}
-    assert body["memberships"] == [{"year": 2022, "serial": body["serial"], "source": body["memberships"][0]["source"]}]
+    assert body["list_status"] == "published"
+    assert body["memberships"] == [
+        {
+            "year": 2022,
+            "serial": body["serial"],
+            "source": body["memberships"][0]["source"],
+            "status": "published",
+            "notice": None,
+        }
+    ]
     assert body["case_studies"] == [
         {
             "report_year": 2022,
@@ -121,6 +131,7 @@ def test_an_enterprise_shows_codes_labels_lists_and_case_study_and_nothing_inter
             "trade_volume": "12368.80",
             "trade_volume_unit": "万美元",
             "trade_volume_unit_en": "10,000 USD",
+            "status": "published",
         }
     ]
     assert body["permalink"] == f"https://registry.example.cn/enterprises/{enterprise.slug}/"
@@ -297,9 +308,10 @@ def test_staff_update_an_enterprise_and_its_place_on_a_list(client, editor):
     membership = reverse("api:listmembership_detail", kwargs={"slug": enterprise.slug, "year": 2024})
     response = post(client, membership, {"serial": 7, "source": "2024年名单"}, editor, method="put")
     assert response.status_code == 200, response.content
-    assert response.json() == {"year": 2024, "serial": 7, "source": "2024年名单"}
+    assert response.json() == {"year": 2024, "serial": 7, "source": "2024年名单", "status": "draft", "notice": None}
     assert AnnualList.objects.filter(year=2024).exists()
-    assert client.get(detail).json()["memberships"] == [{"year": 2024, "serial": 7, "source": "2024年名单"}]
+    # A new entry is a draft: the public does not see the enterprise until a reviewer publishes it.
+    assert client.get(detail).status_code == 404
 
     response = client.delete(membership, **token_headers(editor))
     assert response.status_code == 204
@@ -330,6 +342,8 @@ def test_each_refused_field_is_named(client, editor):
 
 def test_a_list_entry_keeps_the_registry_rules(client, editor, report):
     enterprise = Enterprise.objects.get(slug="shanghaiximalayakeji")
+    # A published entry changes only once a reviewer has returned it to draft.
+    ListMembership.objects.filter(enterprise=enterprise).update(status="draft")
     taken = ListMembership.objects.exclude(enterprise=enterprise).filter(annual_list__year=2022).first().serial
     url = reverse("api:listmembership_detail", kwargs={"slug": enterprise.slug, "year": 2022})
     response = post(client, url, {"serial": taken}, editor, method="put")
@@ -341,6 +355,15 @@ def test_a_list_entry_keeps_the_registry_rules(client, editor, report):
     assert response.status_code == 400
     assert set(response.json()) == {"year"}
     assert not AnnualList.objects.filter(year=1999).exists()
+
+
+def test_an_editor_cannot_change_a_published_entry(client, editor, report):
+    enterprise = Enterprise.objects.get(slug="shanghaiximalayakeji")
+    url = reverse("api:listmembership_detail", kwargs={"slug": enterprise.slug, "year": 2022})
+    response = post(client, url, {"serial": 99}, editor, method="put")
+    assert response.status_code == 403
+    assert "draft" in response.json()["detail"]
+    assert enterprise.memberships.get().serial == 34
 
 
 def test_staff_may_write_with_their_admin_session(staff_client):

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from shdt.text import normalize_name
-from tests.factories import make_enterprise
+from tests.factories import make_enterprise, put_on_list
 from tests.report_tables import case_studies_6_1, enterprises_3_3, policies_3_2
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_an_unknown_list_year_is_refused(report):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_cells_that_look_like_formulas_stay_text(tmp_path, fmt):
-    make_enterprise("上海公式测试有限公司", aliases="=HYPERLINK(\"http://x\")", name_en="@SUM(A1)")
+    put_on_list(make_enterprise("上海公式测试有限公司", aliases="=HYPERLINK(\"http://x\")", name_en="@SUM(A1)"))
     output = tmp_path / f"out.{fmt}"
     call_command("export_data", "enterprises", "--format", fmt, "--output", str(output))
     content = output.read_bytes()

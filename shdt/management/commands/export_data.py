@@ -21,11 +21,16 @@ class Command(BaseCommand):
             help="Only the enterprises on this year's list, with their serials (for case studies: the report year).",
         )
         parser.add_argument("--output", "-o", metavar="FILE", help="Write to FILE instead of standard output.")
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            help="Every record, drafts and withdrawn ones included (by default: what the public sees).",
+        )
 
-    def handle(self, *args, kind, format, list, output, **options):
+    def handle(self, *args, kind, format, list, output, all, **options):
         table = all_tables()[kind]
         params = {} if list is None else {"list": str(list)}
-        filterset = table.filter(params)
+        filterset = table.filter(params, public=not all)
         if not filterset.is_valid():
             raise CommandError(_errors_text(filterset.errors))
         _, chunks = table.export(filterset, format)
