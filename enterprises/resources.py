@@ -8,6 +8,7 @@ An import also accepts the English headers (and other spellings) in `header_alia
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export import fields, resources
 
 from shdt.widgets import ExactDecimalWidget, SpellingForeignKeyWidget, WholeNumberWidget, status_field, status_in_file
@@ -26,7 +27,8 @@ def region_field(attribute="region"):
     return fields.Field(
         attribute=attribute,
         column_name="所属区域",
-        widget=SpellingForeignKeyWidget(Region, "short_name", noun=_("region")),
+        # Its own msgid: in “unknown region “外滩”” the Chinese noun is 区域, the field's label 所属区域.
+        widget=SpellingForeignKeyWidget(Region, "short_name", noun=pgettext_lazy("noun in “unknown …”", "region")),
     )
 
 
