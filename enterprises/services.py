@@ -3,10 +3,13 @@ Writes of enterprises and their list entries. The admin, the import and the API 
 these, so the registry's rules (validation, the normalised-name key) hold on every path.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shdt.models import PUBLIC_STATUSES
@@ -87,3 +90,38 @@ def list_membership_delete(membership: ListMembership, *, user=None) -> None:
     refuse_public_change(membership, user)
     membership._history_user = user
     membership.delete()
+
+
+@transaction.atomic
+def annual_list_publish(annual_list: AnnualList, *, user, note: str = "") -> "ListEdition":
+    """
+    Publish a year's list: its entries under public notice become published, and an
+    edition is frozen from what the public then sees of the list, as CSV, XLSX and JSON
+    with the SHA-256 of each, never to change again.
+    """
+    from shdt.models import Status
+    from shdt.publication import records_move
+
+    from .models import ListEdition
+    from .tables import ENTERPRISES
+
+    records_move(annual_list.memberships.filter(status=Status.NOTICE), to=Status.PUBLISHED, user=user)
+    files = {}
+    filterset = ENTERPRISES.filter({"list": str(annual_list.year)})
+    row_count = filterset.qs.count()
+    if not row_count:
+        raise ValidationError(_("The %(year)d list has no entry under public notice or published.") % {"year": annual_list.year})
+    for extension in ("csv", "xlsx", "json"):
+        _, chunks = ENTERPRISES.export(filterset, extension)
+        files[extension] = b"".join(chunks)
+    number = (annual_list.editions.aggregate(top=models.Max("number"))["top"] or 0) + 1
+    return ListEdition.objects.create(
+        annual_list=annual_list,
+        number=number,
+        published_at=timezone.now(),
+        published_by=user,
+        row_count=row_count,
+        note=note,
+        **{f"{extension}_file": content for extension, content in files.items()},
+        **{f"{extension}_sha256": hashlib.sha256(content).hexdigest() for extension, content in files.items()},
+    )
