@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from shdt.admin import ImportLinkMixin
+from shdt.publishing_admin import PartOfPublishableInlineMixin, PublishableAdminMixin
 
 from .models import BaseDomain, ExportBase, Recognition
 
@@ -12,13 +13,13 @@ class BaseDomainAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "name_en"]
 
 
-class RecognitionInline(admin.TabularInline):
+class RecognitionInline(PartOfPublishableInlineMixin, admin.TabularInline):
     model = Recognition
     extra = 0
 
 
 @admin.register(ExportBase)
-class ExportBaseAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+class ExportBaseAdmin(PublishableAdminMixin, ImportLinkMixin, SimpleHistoryAdmin):
     import_kind = "bases"
     list_display = ["name", "category", "domain", "region", "recognised", "updated_at"]
     list_filter = ["category", "domain", "region", "recognitions__year"]

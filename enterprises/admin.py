@@ -1,14 +1,18 @@
 """Admin for the records staff keep by hand: configuration only, the rules live in the models."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from shdt.admin import ImportLinkMixin
+from shdt.publishing_admin import PublicRowsInlineMixin, PublishableAdminMixin
+from shdt.roles import can_publish
 from shdt.text import normalize_query
 
-from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListMembership, Region
+from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership, Region
+from .services import annual_list_publish
 
 
 @admin.register(Region)
@@ -25,19 +29,19 @@ class BusinessTypeAdmin(admin.ModelAdmin):
     ordering = ["sort_order"]
 
 
-class ListMembershipInline(admin.TabularInline):
+class ListMembershipInline(PublicRowsInlineMixin, admin.TabularInline):
     model = ListMembership
     extra = 0
     autocomplete_fields = ["annual_list"]
-    fields = ["annual_list", "serial", "source"]
+    fields = ["annual_list", "serial", "source", "status"]
 
 
-class CaseStudyInline(admin.StackedInline):
+class CaseStudyInline(PublicRowsInlineMixin, admin.StackedInline):
     model = CaseStudy
     extra = 0
     classes = ["collapse"]
     fields = [
-        ("report_year", "serial", "trade_volume"),
+        ("report_year", "serial", "trade_volume", "status"),
         "profile",
         "case",
         "technology_experience",
@@ -86,17 +90,43 @@ class EnterpriseAdmin(ImportLinkMixin, NormalisedSearchMixin, SimpleHistoryAdmin
 
     @admin.display(description=_("lists"))
     def list_years(self, obj):
-        return "、".join(f"{m.annual_list.year}（{m.serial}）" for m in obj.memberships.all())
+        return "、".join(
+            f"{m.annual_list.year}（{m.serial}，{m.get_status_display()}）" for m in obj.memberships.all()
+        )
 
     @admin.display(description=_("case study"), boolean=True, ordering="case_study_exists")
     def has_case_study(self, obj):
         return obj.case_study_exists
 
 
+@admin.action(description=_("Publish the list and freeze an edition"))
+def publish_list(modeladmin, request, queryset):
+    if not (can_publish(request.user, ListMembership) and request.user.has_perm("enterprises.add_listedition")):
+        raise PermissionDenied
+    for annual_list in queryset:
+        try:
+            edition = annual_list_publish(annual_list, user=request.user)
+        except ValidationError as error:
+            modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
+            continue
+        modeladmin.message_user(
+            request,
+            _("Edition %(number)d of the %(year)d list is published with %(rows)d rows.")
+            % {"number": edition.number, "year": annual_list.year, "rows": edition.row_count},
+            messages.SUCCESS,
+        )
+
+
 @admin.register(AnnualList)
 class AnnualListAdmin(SimpleHistoryAdmin):
     list_display = ["year", "title", "enterprise_count", "source"]
     search_fields = ["year", "title"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if can_publish(request.user, ListMembership) and request.user.has_perm("enterprises.add_listedition"):
+            actions["publish_list"] = self.get_action(publish_list)
+        return actions
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(enterprise_count=Count("memberships"))
@@ -107,7 +137,7 @@ class AnnualListAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ListMembership)
-class ListMembershipAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+class ListMembershipAdmin(PublishableAdminMixin, ImportLinkMixin, SimpleHistoryAdmin):
     import_kind = "enterprises"
     list_display = ["serial", "enterprise", "annual_list"]
     list_display_links = ["serial", "enterprise"]
@@ -119,7 +149,7 @@ class ListMembershipAdmin(ImportLinkMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(ImportLinkMixin, NormalisedSearchMixin, SimpleHistoryAdmin):
+class CaseStudyAdmin(PublishableAdminMixin, ImportLinkMixin, NormalisedSearchMixin, SimpleHistoryAdmin):
     import_kind = "case_studies"
     search_text_field = "enterprise__search_text"
     list_display = ["serial", "enterprise", "report_year", "trade_volume"]
@@ -130,7 +160,26 @@ class CaseStudyAdmin(ImportLinkMixin, NormalisedSearchMixin, SimpleHistoryAdmin)
     autocomplete_fields = ["enterprise"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["enterprise", ("report_year", "serial"), "trade_volume", "source"]}),
+        (None, {"fields": ["enterprise", ("report_year", "serial"), "trade_volume", "source", "status"]}),
         (_("Sections"), {"fields": ["profile", "case", "technology_experience", "business_model_innovation", "overseas_markets"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
+
+
+@admin.register(ListEdition)
+class ListEditionAdmin(admin.ModelAdmin):
+    """Editions are made by publishing a list, and never changed: the admin only shows them."""
+
+    list_display = ["annual_list", "number", "published_at", "published_by", "row_count", "csv_sha256"]
+    list_filter = ["annual_list"]
+    readonly_fields = ["annual_list", "number", "published_at", "published_by", "row_count", "note", "csv_sha256", "xlsx_sha256", "json_sha256"]
+    exclude = ["csv_file", "xlsx_file", "json_file"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -344,7 +344,7 @@ class ListEdition(models.Model):
 
     annual_list = models.ForeignKey(AnnualList, models.PROTECT, related_name="editions", verbose_name=_("annual list"))
     number = models.PositiveSmallIntegerField(_("edition"))
-    published_at = models.DateTimeField(_("published"))
+    published_at = models.DateTimeField(_("date published"))
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("published by")
     )

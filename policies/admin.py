@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from shdt.admin import ImportLinkMixin
+from shdt.publishing_admin import PublishableAdminMixin
 
 from .models import Policy
 
 
 @admin.register(Policy)
-class PolicyAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+class PolicyAdmin(PublishableAdminMixin, ImportLinkMixin, SimpleHistoryAdmin):
     import_kind = "policies"
     list_display = ["published_on", "title", "issuer", "period"]
     list_filter = ["issuer"]

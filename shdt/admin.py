@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .imports import ImportRefused, import_record_create, import_record_run, read_upload, template_xlsx
-from .models import ImportRecord
+from .models import ImportRecord, Notice, PublicationEvent
 from .tables import all_tables
 
 # The models whose history an import writes, for the page of an import's changes.
@@ -51,6 +51,13 @@ class ImportLinkMixin:
         return super().changelist_view(request, extra_context=extra_context)
 
 
+def may_import(user, kind: str) -> bool:
+    """An import adds and changes records of its table: the account needs both permissions on them."""
+    model = all_tables()[kind].resource_class._meta.model
+    opts = model._meta
+    return user.has_perms([f"{opts.app_label}.add_{opts.model_name}", f"{opts.app_label}.change_{opts.model_name}"])
+
+
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("table"), choices=table_choices)
     file = forms.FileField(
@@ -67,6 +74,16 @@ class UploadForm(forms.Form):
             "Case studies: the report year (default: the latest list)."
         ),
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_kind(self):
+        kind = self.cleaned_data["kind"]
+        if not may_import(self.user, kind):
+            raise forms.ValidationError(_("Your account may not add or change these records."), code="permission")
+        return kind
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -114,7 +131,9 @@ class ImportRecordAdmin(admin.ModelAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+        form = UploadForm(
+            request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")}, user=request.user
+        )
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             record = import_record_create(
@@ -184,7 +203,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
         return format_problem(problem["row"], problem["column"], problem["message"])
 
     def can_confirm(self, request, record: ImportRecord) -> bool:
-        if not self.has_add_permission(request) or record.file_content is None:
+        if not self.has_add_permission(request) or not may_import(request.user, record.kind) or record.file_content is None:
             return False
         # A file whose only problems are likely duplicates can be confirmed once they are decided.
         only_duplicates = record.status == ImportRecord.Status.FAILED and not record.errors
@@ -265,3 +284,30 @@ class ImportRecordAdmin(admin.ModelAdmin):
         )
         response["Content-Disposition"] = f'attachment; filename="shdt-{kind.replace("_", "-")}-template.xlsx"'
         return response
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """Public notices (公示): reviewers open them with the action on the records, and may correct them here."""
+
+    list_display = ["title", "starts_on", "ends_on", "contact", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
+    search_fields = ["title", "contact"]
+
+
+@admin.register(PublicationEvent)
+class PublicationEventAdmin(admin.ModelAdmin):
+    """The log of what the public sees changing: written by shdt.publication, read here and in the feed."""
+
+    list_display = ["at", "action", "kind", "title", "user"]
+    list_filter = ["action", "kind"]
+    search_fields = ["title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

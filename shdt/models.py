@@ -202,7 +202,7 @@ class PublishableModel(models.Model):
         editable=False,
         verbose_name=_("public notice"),
     )
-    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("date published"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True

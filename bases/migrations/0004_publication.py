@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='exportbase',
             name='published_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published'),
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='date published'),
         ),
         migrations.AddField(
             model_name='exportbase',
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalexportbase',
             name='published_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published'),
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='date published'),
         ),
         migrations.AddField(
             model_name='historicalexportbase',

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.PositiveSmallIntegerField(verbose_name='edition')),
-                ('published_at', models.DateTimeField(verbose_name='published')),
+                ('published_at', models.DateTimeField(verbose_name='date published')),
                 ('row_count', models.PositiveIntegerField(verbose_name='rows')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('csv_file', models.BinaryField(verbose_name='CSV file')),
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='casestudy',
             name='published_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published'),
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='date published'),
         ),
         migrations.AddField(
             model_name='casestudy',
@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalcasestudy',
             name='published_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published'),
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='date published'),
         ),
         migrations.AddField(
             model_name='historicalcasestudy',
@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicallistmembership',
             name='published_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published'),
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='date published'),
         ),
         migrations.AddField(
             model_name='historicallistmembership',
@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='listmembership',
             name='published_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published'),
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='date published'),
         ),
         migrations.AddField(
             model_name='listmembership',

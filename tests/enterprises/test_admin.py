@@ -33,7 +33,7 @@ def test_anonymous_users_are_sent_to_the_login(client):
 def test_changelist_shows_lists_with_serials(staff_client, two_enterprises):
     response = staff_client.get(CHANGELIST)
     assert sorted(changelist_names(response)) == sorted(e.name for e in two_enterprises)
-    assert "2022（65）" in response.content.decode()
+    assert "2022（65，已发布）" in response.content.decode()
 
 
 @pytest.mark.parametrize(
