@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
+from shdt.caching import VersionedResponseCacheMixin
 from shdt.listing import Choice, Facet, RegistryListView
 
 from .models import CATEGORY_ENGLISH, BaseDomain, ExportBase, Recognition
@@ -39,7 +40,7 @@ class ExportBaseListView(RegistryListView):
     ]
 
 
-class ExportBaseDetailView(DetailView):
+class ExportBaseDetailView(VersionedResponseCacheMixin, DetailView):
     queryset = ExportBase.objects.public().select_related("domain", "region", "notice").prefetch_related("recognitions")
     template_name = "bases/exportbase_detail.html"
     context_object_name = "base"

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from shdt.caching import reference_rows
 from shdt.filtering import RegistryFilterSet
 from shdt.models import PUBLIC_STATUSES
 from shdt.text import normalize_query
@@ -28,12 +29,14 @@ BY_PUBLIC_SERIAL = ["-public_list_year", "public_serial", "name_normalized"]
 
 
 def coded_filter(relation: str, model, label):
-    """A repeatable filter by code (`district=pudong&district=xuhui`): several codes mean either."""
-    # django-filter filters on `<field_name>=<to_field value>`, so the path ends in the code.
-    return django_filters.ModelMultipleChoiceFilter(
+    """
+    A repeatable filter by code (`district=pudong&district=xuhui`): several codes mean
+    either. The valid codes come from the reference table, cached per data version, so
+    that checking a request's codes costs no query.
+    """
+    return django_filters.MultipleChoiceFilter(
         field_name=f"{relation}__code",
-        to_field_name="code",
-        queryset=model.objects.all(),
+        choices=lambda: reference_rows(model, ("code", "name")),
         label=label,
         # A foreign key gives one row per record: DISTINCT would only cost time.
         distinct=False,
@@ -74,12 +77,11 @@ def filter_search_text(queryset, field_name: str, value: str):
 class EnterpriseFilterSet(RegistryFilterSet):
     district = district_filter()
     business_type = business_type_filter()
-    list = django_filters.ModelChoiceFilter(
+    list = django_filters.TypedChoiceFilter(
         method="filter_list",
-        to_field_name="year",
-        queryset=AnnualList.objects.all(),
+        choices=lambda: [(year, year) for (year,) in reference_rows(AnnualList, ("year",))],
+        coerce=int,
         label=_("list"),
-        empty_label=_("all lists"),
     )
     # `case_study=1` as the public URLs write it (a boolean widget would want "true").
     case_study = django_filters.ChoiceFilter(
@@ -99,8 +101,7 @@ class EnterpriseFilterSet(RegistryFilterSet):
     @property
     def list_year(self) -> int | None:
         """The year of the list filtered on, if the form holds a valid one."""
-        chosen = self.cleaned("list")
-        return chosen.year if chosen else None
+        return self.cleaned("list") or None
 
     def filter_queryset(self, queryset):
         # Every result carries its serial, year and status on a list (the filtered one,
@@ -115,9 +116,9 @@ class EnterpriseFilterSet(RegistryFilterSet):
     def serial_ordering(self) -> list:
         return BY_LIST_SERIAL if self.list_year is not None else BY_PUBLIC_SERIAL
 
-    def filter_list(self, queryset, name, annual_list):
+    def filter_list(self, queryset, name, year):
         # The annotations reuse the join of the filter: the serial is the one on this list.
-        entry = {"memberships__annual_list": annual_list}
+        entry = {"memberships__annual_list__year": year}
         if self.public:
             entry["memberships__status__in"] = PUBLIC_STATUSES
         return queryset.filter(**entry).annotate(

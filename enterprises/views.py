@@ -4,6 +4,7 @@ from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
+from shdt.caching import VersionedResponseCacheMixin, cached_for_version, current_version, reference_rows
 from shdt.listing import Choice, Facet, RegistryListView
 from shdt.models import PUBLIC_STATUSES
 
@@ -15,16 +16,25 @@ RELATED_ENTERPRISES_SHOWN = 12
 
 
 def region_choices():
-    return [Choice(r.code, r.short_name, r.name_en) for r in Region.objects.all()]
+    return [Choice(*row) for row in reference_rows(Region, ("code", "short_name", "name_en"))]
 
 
 def business_type_choices():
-    return [Choice(t.code, t.name, t.name_en) for t in BusinessType.objects.all()]
+    return [Choice(*row) for row in reference_rows(BusinessType, ("code", "name", "name_en"))]
+
+
+def public_list_years() -> list[int]:
+    """The years of the lists with entries the public sees, newest first (cached per data version)."""
+
+    def compute():
+        years = AnnualList.objects.filter(memberships__status__in=PUBLIC_STATUSES).values_list("year", flat=True)
+        return list(years.distinct().order_by("-year"))
+
+    return cached_for_version(current_version(), ("public list years",), compute)
 
 
 def list_choices():
-    years = AnnualList.objects.filter(memberships__status__in=PUBLIC_STATUSES).values_list("year", flat=True)
-    return [Choice(str(year), _("%(year)s list") % {"year": year}) for year in years.distinct().order_by("-year")]
+    return [Choice(str(year), _("%(year)s list") % {"year": year}) for year in public_list_years()]
 
 
 def with_public_entries(queryset):
@@ -67,7 +77,7 @@ class EnterpriseListView(RegistryListView):
         return queryset.annotate(has_case_study=has_case_study())
 
 
-class EnterpriseDetailView(DetailView):
+class EnterpriseDetailView(VersionedResponseCacheMixin, DetailView):
     queryset = (
         Enterprise.objects.public()
         .select_related("region", "business_type")

@@ -10,13 +10,19 @@ or to export, so a download is always the rows of the page, all pages of them.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
+from .caching import (
+    CountCachingPaginator,
+    VersionedResponseCacheMixin,
+    cached_for_version,
+    current_version,
+    public_params_key,
+)
 from .exports import FORMATS
 from .tables import Table
 
@@ -65,6 +71,17 @@ class Facet:
         others.pop(self.param, None)
         others.pop(PAGE_VAR, None)
         others.pop(SORT_VAR, None)
+        # Counts depend on the other filters and the records only: kept per data version.
+        key = ("facet", table.name, self.param, public_params_key(others))
+        counts = cached_for_version(current_version(), key, lambda: self.counts(table, others))
+        selected = set(params.getlist(self.param))
+        return [
+            Option(choice.value, choice.display(), counts.get(choice.value, 0), choice.value in selected)
+            for choice in self.choices()
+        ]
+
+    def counts(self, table: Table, others) -> dict[str, int]:
+        """The number of rows each choice gives with the other filters, from one grouped query."""
         queryset = table.filter(others).qs
         if self.prepare is not None:
             queryset = self.prepare(queryset)
@@ -76,12 +93,7 @@ class Facet:
             .annotate(n=Count("pk", distinct=True))
             .values_list("facet_value", "n")
         )
-        counts = {_as_param(value): n for value, n in rows}
-        selected = set(params.getlist(self.param))
-        return [
-            Option(choice.value, choice.display(), counts.get(choice.value, 0), choice.value in selected)
-            for choice in self.choices()
-        ]
+        return {_as_param(value): n for value, n in rows}
 
 
 def _as_param(value) -> str:
@@ -112,7 +124,7 @@ def download_response(table: Table, filterset, fmt: str) -> StreamingHttpRespons
     return response
 
 
-class RegistryListView(TemplateView):
+class RegistryListView(VersionedResponseCacheMixin, TemplateView):
     """A filterable, sortable, paged list of a table, with downloads of the same rows."""
 
     table: Table
@@ -135,7 +147,12 @@ class RegistryListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         params = self.request.GET
-        paginator = Paginator(self.decorate(self.filterset.qs), self.paginate_by)
+        paginator = CountCachingPaginator(
+            self.decorate(self.filterset.qs),
+            self.paginate_by,
+            count_key=(self.table.name, public_params_key(params, ignore=(PAGE_VAR, SORT_VAR))),
+            version=current_version(),
+        )
         page = paginator.get_page(params.get(PAGE_VAR))
         return super().get_context_data(
             filterset=self.filterset,

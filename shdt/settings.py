@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "shdt.versioning.DataVersionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CommonMiddleware, so that its redirects and errors carry CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
@@ -128,6 +129,16 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# --- Cache ------------------------------------------------------------------
+
+# Local memory by default (make run needs nothing more). Several server processes must
+# share one cache, or each keeps its own throttle counts and cached pages: set e.g.
+# CACHE_URL=redis://127.0.0.1:6379/1 (django-environ's URL forms).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://shdt")}
+# Whole public pages and API answers for anonymous visitors, keyed by the data version
+# (so never older than the records they show); 0 turns the response cache off.
+RESPONSE_CACHE_SECONDS = env.int("RESPONSE_CACHE_SECONDS", default=600)
 
 # --- Passwords ------------------------------------------------------------
 

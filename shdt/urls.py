@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from .views import HomeView, StatsView
 
@@ -11,7 +13,9 @@ urlpatterns = [
     path("policies/", include("policies.urls")),
     path("stats/", StatsView.as_view(), name="stats"),
     path("api/", include("shdt.api.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Switching the language changes nothing but a cookie, so it needs no CSRF token; with
+    # none in the form, public pages carry no per-visitor token and can be cached whole.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,6 +4,8 @@ record, read once per request. A cache keyed on it can never serve a page older 
 the last change to the records, and pages show its time as “last updated”.
 """
 
+import contextvars
+
 from django.db.models import F
 from django.utils import timezone
 
@@ -11,21 +13,45 @@ from .models import DataVersion
 
 ROW = 1
 
+# One read per request: DataVersionMiddleware opens a memo for the request's duration.
+_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("shdt_data_version", default=None)
+
 
 def data_version_bump() -> None:
     """Count one more change; call it after any write that bypasses model signals (bulk writes)."""
     now = timezone.now()
     if not DataVersion.objects.filter(pk=ROW).update(version=F("version") + 1, changed_at=now):
         DataVersion.objects.get_or_create(pk=ROW, defaults={"version": 1, "changed_at": now})
+    memo = _memo.get()
+    if memo is not None:
+        memo.clear()
 
 
 def data_version() -> DataVersion:
-    """The current version and the time of the last change (one indexed read)."""
-    return DataVersion.objects.filter(pk=ROW).first() or DataVersion(pk=ROW, version=0, changed_at=None)
+    """The current version and the time of the last change (one indexed read per request)."""
+    memo = _memo.get()
+    if memo is not None and "version" in memo:
+        return memo["version"]
+    version = DataVersion.objects.filter(pk=ROW).first() or DataVersion(pk=ROW, version=0, changed_at=None)
+    if memo is not None:
+        memo["version"] = version
+    return version
 
 
 def request_data_version(request) -> DataVersion:
-    """The data version as of this request, read once however often it is asked for."""
-    if not hasattr(request, "_shdt_data_version"):
-        request._shdt_data_version = data_version()
-    return request._shdt_data_version
+    """The data version as of this request (kept for the views that have the request at hand)."""
+    return data_version()
+
+
+class DataVersionMiddleware:
+    """Read the data version at most once per request, whoever asks for it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _memo.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _memo.reset(token)

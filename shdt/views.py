@@ -7,6 +7,7 @@ from bases.models import ExportBase
 from enterprises.models import AnnualList, BusinessType, CaseStudy, Enterprise, Region
 from policies.models import Policy
 
+from .caching import VersionedResponseCacheMixin
 from .charts import bar_chart
 from .models import PUBLIC_STATUSES
 
@@ -16,7 +17,7 @@ def latest_public_list():
     return AnnualList.objects.filter(memberships__status__in=PUBLIC_STATUSES).order_by("-year").first()
 
 
-class HomeView(TemplateView):
+class HomeView(VersionedResponseCacheMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
@@ -33,7 +34,7 @@ class HomeView(TemplateView):
         )
 
 
-class StatsView(TemplateView):
+class StatsView(VersionedResponseCacheMixin, TemplateView):
     """Enterprises by business type and by region (图 3-25 and 表 3-3), and the case studies' volumes."""
 
     template_name = "stats.html"

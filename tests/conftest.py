@@ -16,11 +16,20 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache(settings):
     # Each test starts with an empty cache: the API's throttle counts requests there.
+    # Whole responses are not cached unless a test asks (response_cache), so that tests
+    # can read each response's context; tests/shdt/test_caching.py tests the cache itself.
+    settings.RESPONSE_CACHE_SECONDS = 0
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def response_cache(settings):
+    """Whole public responses cached, as in production."""
+    settings.RESPONSE_CACHE_SECONDS = 600
 
 
 @pytest.fixture

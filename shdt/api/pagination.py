@@ -1,8 +1,12 @@
 """Page-number paging, as the site pages its lists."""
 
+from functools import partial
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+
+from ..caching import CountCachingPaginator, current_version, public_params_key
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
@@ -18,6 +22,13 @@ class RegistryPagination(PageNumberPagination):
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # The count of a query is kept per data version, as on the site's pages; a deep
+        # page is fetched by its keys first.
+        key = (request.path, public_params_key(request.query_params, ignore=(self.page_query_param, self.page_size_query_param, "sort")))
+        self.django_paginator_class = partial(CountCachingPaginator, count_key=key, version=current_version())
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):
         value = request.query_params.get(self.page_size_query_param)

@@ -1,0 +1,133 @@
+"""
+Caches keyed by the registry's data version (shdt.versioning): a cached page, count or
+set of choices belongs to one version of the records, and the next change makes a new
+version, so nothing cached is ever served after the records it shows have changed.
+
+What is cached: whole public responses for anonymous visitors (RESPONSE_CACHE_SECONDS,
+0 turns it off), and the counts, facet counts and reference choices that every list
+page needs (always on: they are cheap to keep and exact).
+"""
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
+
+from .versioning import data_version
+
+# Records change rarely; entries of an old version simply age out.
+DATA_TIMEOUT = 24 * 3600
+
+
+def versioned_key(version: int, *parts) -> str:
+    digest = hashlib.sha1(repr(parts).encode()).hexdigest()
+    return f"shdt:v{version}:{digest}"
+
+
+def cached_for_version(version: int, parts: tuple, compute: Callable, timeout: int = DATA_TIMEOUT):
+    """Return the value computed for these parts of this data version, computing it once."""
+    key = versioned_key(version, *parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+def current_version() -> int:
+    return data_version().version
+
+
+def reference_rows(model, fields: tuple[str, ...]) -> list[tuple]:
+    """The rows of a small reference table (regions, types, domains, lists), cached per data version."""
+    return cached_for_version(
+        current_version(), ("reference", model._meta.label, fields), lambda: list(model.objects.values_list(*fields))
+    )
+
+
+class CountCachingPaginator(Paginator):
+    """
+    A paginator that keeps the total of its rows per data version, and fetches a deep
+    page by its keys first (an index-only scan), then its rows.
+    """
+
+    # Below this offset a plain OFFSET query is as fast as two queries.
+    DEFERRED_JOIN_OFFSET = 1000
+
+    def __init__(self, object_list, per_page, *, count_key: tuple | None = None, version: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+        self.version = version
+
+    @cached_property
+    def count(self):
+        if self.count_key is None or self.version is None:
+            return super().count
+        return cached_for_version(self.version, ("count", *self.count_key), lambda: self.object_list.count())
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom < self.DEFERRED_JOIN_OFFSET or not hasattr(self.object_list, "values_list"):
+            return super().page(number)
+        top = min(bottom + self.per_page, self.count)
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=keys)}
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+
+
+def public_params_key(params, ignore=()) -> tuple:
+    """The query parameters as a stable key, without those that do not change the rows."""
+    return tuple(sorted((key, tuple(params.getlist(key))) for key in params if key not in ignore))
+
+
+# --- Whole responses ------------------------------------------------------------------
+
+
+def response_cache_seconds() -> int:
+    return getattr(settings, "RESPONSE_CACHE_SECONDS", 0)
+
+
+def may_cache_response(request) -> bool:
+    """Only anonymous GETs: a signed-in account may see more, and sends a session cookie."""
+    return (
+        response_cache_seconds() > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def response_key(request) -> str:
+    return versioned_key(current_version(), "response", get_language(), request.get_full_path())
+
+
+class VersionedResponseCacheMixin:
+    """For a public view: serve an anonymous visitor's GET from the cache of the current data version."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_cache_response(request) or kwargs.get("fmt"):
+            return super().dispatch(request, *args, **kwargs)
+        key = response_key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            response = HttpResponse(content, content_type=content_type)
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            return response
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            if hasattr(response, "render"):
+                response.add_post_render_callback(lambda r: _store(key, r))
+            else:
+                _store(key, response)
+        return response
+
+
+def _store(key, response) -> None:
+    cache.set(key, (response.content, response["Content-Type"]), response_cache_seconds())

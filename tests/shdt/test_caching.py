@@ -1,0 +1,88 @@
+"""
+The response cache never serves a page older than the last change to what it shows: a
+change is seen at once on the list, the profile, the download and the API.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from enterprises.models import Enterprise, ListMembership
+from enterprises.services import enterprise_update
+from shdt.imports import import_table
+from shdt.models import Status
+from shdt.publication import records_move
+from shdt.roles import REVIEWER
+from tests.sheets import csv_bytes
+
+pytestmark = pytest.mark.django_db
+
+SLUG = "shanghaiximalayakeji"
+OLD, NEW = "上海喜马拉雅科技有限公司", "上海喜马拉雅网络科技有限公司"
+
+
+def everywhere(client) -> dict[str, str]:
+    """What each public view answers, as text."""
+    download = client.get(reverse("enterprise_download", kwargs={"fmt": "csv"}), {"district": "minhang"})
+    return {
+        "list": client.get(reverse("enterprise_list"), {"district": "minhang"}).content.decode(),
+        "profile": client.get(reverse("enterprise_detail", args=[SLUG])).content.decode(),
+        "download": b"".join(download.streaming_content).decode("utf-8-sig"),
+        "api list": client.get(reverse("api:enterprise_list"), {"district": "minhang"}).content.decode(),
+        "api detail": client.get(reverse("api:enterprise_detail", args=[SLUG])).content.decode(),
+    }
+
+
+def test_a_cached_page_costs_one_read_of_the_data_version(client, report, response_cache):
+    url = reverse("enterprise_list") + "?district=minhang"
+    first = client.get(url).content
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(url).content
+    assert again == first
+    assert len(captured) == 1 and "shdt_dataversion" in captured[0]["sql"]
+
+
+def test_a_change_by_a_service_is_seen_at_once(client, report, response_cache):
+    assert all(OLD in text for text in everywhere(client).values())
+    enterprise_update(Enterprise.objects.get(slug=SLUG), name=NEW)
+    for view, text in everywhere(client).items():
+        assert NEW in text, f"{view} still shows the old name"
+
+
+def test_a_change_by_an_import_is_seen_at_once(client, report, response_cache):
+    everywhere(client)
+    content = csv_bytes(["企业名称", "所属区域", "业务类型"], [[OLD, "浦东", "数字内容"]])
+    result = import_table("enterprises", content, file_name="move.csv", dry_run=False)
+    assert result.ok
+    texts = everywhere(client)
+    assert OLD not in texts["list"] and OLD not in texts["download"] and OLD not in texts["api list"]
+    assert "浦东新区" in texts["profile"] or "浦东" in texts["profile"]
+
+
+def test_withdrawing_is_seen_at_once(client, report, response_cache, django_user_model):
+    everywhere(client)
+    reviewer = django_user_model.objects.create_user("reviewer", password="pw-for-tests-only", is_staff=True)
+    reviewer.groups.add(Group.objects.get(name=REVIEWER))
+    records_move(ListMembership.objects.filter(enterprise__slug=SLUG), to=Status.WITHDRAWN, user=reviewer)
+    assert client.get(reverse("enterprise_detail", args=[SLUG])).status_code == 404
+    assert client.get(reverse("api:enterprise_detail", args=[SLUG])).status_code == 404
+    assert OLD not in everywhere(client)["list"]
+
+
+def test_the_language_of_a_cached_page_is_the_visitors(client, report, response_cache):
+    url = reverse("enterprise_list")
+    assert "所属区域" in client.get(url).content.decode()
+    assert "Region" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "所属区域" in client.get(url).content.decode()
+
+
+def test_staff_are_never_served_a_cached_page(client, report, response_cache, django_user_model):
+    client.get(reverse("enterprise_list"))
+    staff = django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-for-tests-only")
+    client.force_login(staff)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("enterprise_list"))
+    assert response.context is not None  # rendered, not taken from the cache
+    assert len(captured) > 1
