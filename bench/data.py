@@ -10,7 +10,10 @@ from decimal import Decimal
 from django.db import transaction
 
 from enterprises.models import AnnualList, BusinessType, CaseStudy, Enterprise, ListMembership, Region
+from enterprises.services import enterprises_refresh_public_listing
+from shdt.models import Status
 from shdt.text import permalink_slug
+from shdt.versioning import data_version_bump
 
 YEARS = (2022, 2023, 2024)
 BATCH = 5000
@@ -84,13 +87,20 @@ def build(count: int, seed: int = 2022, log=print) -> None:
             for enterprise in enterprises:
                 for year in rng.sample(YEARS, rng.choice((1, 1, 2, 3))):
                     serials[year] += 1
-                    memberships.append(ListMembership(annual_list=lists[year], enterprise=enterprise, serial=serials[year]))
+                    memberships.append(
+                        ListMembership(
+                            annual_list=lists[year], enterprise=enterprise, serial=serials[year], status=Status.PUBLISHED
+                        )
+                    )
             ListMembership.objects.bulk_create(memberships)
             for enterprise in enterprises:
                 if rng.random() < 0.01:
                     cases.append(
                         CaseStudy(enterprise=enterprise, report_year=2022, serial=len(cases) + start + 1,
-                                  trade_volume=Decimal(rng.randint(100, 200_000)) / 10, profile="…", case="…")
+                                  trade_volume=Decimal(rng.randint(100, 200_000)) / 10, profile="…", case="…",
+                                  status=Status.PUBLISHED)
                     )
             CaseStudy.objects.bulk_create(cases)
+            enterprises_refresh_public_listing([enterprise.pk for enterprise in enterprises])
         log(f"  {min(start + BATCH, count):,} enterprises")
+    data_version_bump()

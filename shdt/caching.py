@@ -19,7 +19,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
-from .versioning import data_version
+from .versioning import data_version, request_memo
 
 # Records change rarely; entries of an old version simply age out.
 DATA_TIMEOUT = 24 * 3600
@@ -33,10 +33,16 @@ def versioned_key(version: int, *parts) -> str:
 def cached_for_version(version: int, parts: tuple, compute: Callable, timeout: int = DATA_TIMEOUT):
     """Return the value computed for these parts of this data version, computing it once."""
     key = versioned_key(version, *parts)
+    # A request asks for the same reference rows many times: the cache is read once.
+    memo = request_memo()
+    if memo is not None and key in memo:
+        return memo[key]
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout)
+    if memo is not None:
+        memo[key] = value
     return value
 
 
@@ -45,10 +51,14 @@ def current_version() -> int:
 
 
 def reference_rows(model, fields: tuple[str, ...]) -> list[tuple]:
-    """The rows of a small reference table (regions, types, domains, lists), cached per data version."""
-    return cached_for_version(
-        current_version(), ("reference", model._meta.label, fields), lambda: list(model.objects.values_list(*fields))
+    """
+    The rows of a small reference table (regions, types, domains, lists) as tuples of
+    `fields`. The whole table is read once per data version, whichever fields are asked.
+    """
+    table = cached_for_version(
+        current_version(), ("reference", model._meta.label), lambda: list(model.objects.values())
     )
+    return [tuple(row["id" if name == "pk" else name] for name in fields) for row in table]
 
 
 class CountCachingPaginator(Paginator):
@@ -78,8 +88,13 @@ class CountCachingPaginator(Paginator):
             return super().page(number)
         top = min(bottom + self.per_page, self.count)
         keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=keys)}
+        rows = {_key(row): row for row in self.object_list.filter(pk__in=keys)}
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
+
+
+def _key(row):
+    # Rows are model instances, or dicts of a values() query that includes "id".
+    return row["id"] if isinstance(row, dict) else row.pk
 
 
 def public_params_key(params, ignore=()) -> tuple:

@@ -13,6 +13,15 @@ class RegistryFilterSet(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.public = public
 
+    def get_form_class(self):
+        # django-filter builds a new form class, with new fields, for every request. The
+        # fields depend on the class alone (their choices are callables, read when the
+        # form is checked), so each FilterSet class builds its form class once.
+        cls = type(self)
+        if "_registry_form_class" not in cls.__dict__:
+            cls._registry_form_class = super().get_form_class()
+        return cls._registry_form_class
+
     def cleaned(self, name: str):
         """The valid value of one filter (None if absent or refused)."""
         self.errors  # noqa: B018 -- validates the form, so that cleaned_data exists

@@ -8,12 +8,14 @@ or to export, so a download is always the rows of the page, all pages of them.
 """
 
 from collections.abc import Callable, Sequence
+from html import escape
 from dataclasses import dataclass
 
 from django.db.models import Count, F
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.views.generic import TemplateView
 
 from .caching import (
@@ -48,6 +50,50 @@ class Option:
     label: str
     count: int
     selected: bool
+
+    @property
+    def count_label(self) -> str:
+        # What a screen reader says of the count; made here, not by a tag per option.
+        return ngettext("%(count)d result", "%(count)d results", self.count) % {"count": self.count}
+
+
+OPTION_HTML = (
+    '<label class="option{empty}"><input type="{kind}" name="{param}" value="{value}"{checked}> '
+    '{label} <span class="count" aria-label="{count_label}">{count}</span></label>'
+)
+
+
+class OptionList(list):
+    """A facet's options, which render in a template as their form controls."""
+
+    def __init__(self, facet: "Facet", options: list[Option]):
+        super().__init__(options)
+        self.facet = facet
+
+    def __html__(self) -> str:
+        return options_html(self.facet, self)
+
+    __str__ = __html__
+
+
+def options_html(facet: "Facet", options: list[Option]) -> str:
+    """The facet's choices as form controls, each labelled, with its count (made in Python, as the page's rows are)."""
+    kind = "checkbox" if facet.multiple else "radio"
+    return mark_safe(  # noqa: S308 -- every value is escaped
+        "\n".join(
+            OPTION_HTML.format(
+                empty=" empty" if not option.count and not option.selected else "",
+                kind=kind,
+                param=escape(facet.param),
+                value=escape(option.value),
+                checked=" checked" if option.selected else "",
+                label=escape(str(option.label)),
+                count_label=escape(option.count_label),
+                count=option.count,
+            )
+            for option in options
+        )
+    )
 
 
 @dataclass
@@ -145,6 +191,10 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
         """Add what the page shows beyond the exported columns (e.g. a marker); none by default."""
         return queryset
 
+    def present(self, rows) -> list:
+        """Prepare the page's rows for the template (labels, links) in Python, once per page."""
+        return list(rows)
+
     def get_context_data(self, **kwargs):
         params = self.request.GET
         paginator = CountCachingPaginator(
@@ -158,9 +208,9 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
             filterset=self.filterset,
             filter_errors=self.filterset.errors,
             page_obj=page,
-            rows=page.object_list,
+            rows=self.present(page.object_list),
             total=paginator.count,
-            facets=[(facet, facet.options(self.table, params)) for facet in self.facets],
+            facets=[(facet, OptionList(facet, facet.options(self.table, params))) for facet in self.facets],
             q=params.get("q", ""),
             sort=params.get(SORT_VAR, ""),
             sort_links=[

@@ -24,6 +24,7 @@ def data_version_bump() -> None:
         DataVersion.objects.get_or_create(pk=ROW, defaults={"version": 1, "changed_at": now})
     memo = _memo.get()
     if memo is not None:
+        # The records changed: what this request read of them is stale now.
         memo.clear()
 
 
@@ -32,10 +33,16 @@ def data_version() -> DataVersion:
     memo = _memo.get()
     if memo is not None and "version" in memo:
         return memo["version"]
-    version = DataVersion.objects.filter(pk=ROW).first() or DataVersion(pk=ROW, version=0, changed_at=None)
+    row = DataVersion.objects.filter(pk=ROW).values_list("version", "changed_at").first()
+    version = DataVersion(pk=ROW, version=row[0], changed_at=row[1]) if row else DataVersion(pk=ROW, version=0)
     if memo is not None:
         memo["version"] = version
     return version
+
+
+def request_memo() -> dict | None:
+    """A dict that lives as long as the current request (None outside one), for values read once per request."""
+    return _memo.get()
 
 
 def request_data_version(request) -> DataVersion:

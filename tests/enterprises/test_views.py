@@ -124,7 +124,7 @@ def test_sort_by_name(client, report):
 
 def test_sort_by_region_groups_regions_in_order(client, report):
     response = client.get(LIST_URL, {"sort": "region", "business_type": "cloud"})
-    regions = [e.region.sort_order for e in response.context["rows"]]
+    regions = [e.region_sort_order for e in response.context["rows"]]
     assert regions == sorted(regions)
     assert len(regions) == 13
 
