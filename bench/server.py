@@ -27,6 +27,9 @@ def server_env(database_url: str, **extra) -> dict:
         BENCHMARK_VIEWS="1",
         LOG_LEVEL="WARNING",
         CONN_MAX_AGE="600",
+        # wrk is one client asking thousands of times a second: the figures measure the
+        # pages, so the API's throttle is set far above it (it still runs on every request).
+        API_THROTTLE_ANON="100000000/second",
     )
     env.update({k: str(v) for k, v in extra.items()})
     return env
@@ -86,3 +89,25 @@ def wrk(url: str, seconds: int = 5, connections: int = 8, threads: int = 2) -> d
     if non_2xx:
         raise RuntimeError(f"{url} answered {non_2xx.group(1)} errors under load")
     return {"rate": rate, "p50_ms": float(p50.group(1)) * scale}
+
+
+def warm(url: str, paths) -> None:
+    """Ask for each page once, so that the figures measure a running site, not its first request."""
+    for path in paths:
+        with urllib.request.urlopen(url + path, timeout=120) as response:
+            response.read()
+
+
+def machine() -> str:
+    """What the figures were measured on: CPU, cores, memory, PostgreSQL."""
+    import os
+    import platform
+
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) // (1024 * 1024)
+    postgres = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
+    return f"{cpu}, {os.cpu_count()} cores, {memory} GiB, {platform.python_implementation()} {platform.python_version()}, {postgres}"

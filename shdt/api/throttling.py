@@ -17,3 +17,9 @@ class AnonThrottle(RateFromSettingsMixin, AnonRateThrottle):
 
 class UserThrottle(RateFromSettingsMixin, UserRateThrottle):
     """Signed-in staff, counted by account: API_THROTTLE_USER."""
+
+    def get_cache_key(self, request, view):
+        # DRF's user throttle also counts anonymous clients by address; they have their own.
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)
