@@ -7,6 +7,7 @@ from .views import HomeView, StatsView
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("enterprises/", include("enterprises.urls")),
+    path("lists/", include("enterprises.list_urls")),
     path("bases/", include("bases.urls")),
     path("policies/", include("policies.urls")),
     path("stats/", StatsView.as_view(), name="stats"),
