@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from .feeds import ChangeFeed
 from .views import HomeView, StatsView
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("bases/", include("bases.urls")),
     path("policies/", include("policies.urls")),
     path("stats/", StatsView.as_view(), name="stats"),
+    path("feed/", ChangeFeed(), name="change_feed"),
     path("api/", include("shdt.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
