@@ -1,9 +1,10 @@
 """Helpers for tests of publication: a reviewer, and a list's life from draft to its editions."""
 
 import datetime
+from importlib import import_module
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from enterprises.models import AnnualList, BusinessType, ListMembership, Region
 from enterprises.services import annual_list_publish, enterprise_update
@@ -16,8 +17,19 @@ from tests.factories import make_enterprise, put_on_list
 def make_reviewer(username="reviewer"):
     """A member of 审核员, who may publish, as roles are given on the site (not a superuser)."""
     user = get_user_model().objects.create_user(username, f"{username}@example.com", "pw-for-tests-only")
-    user.groups.add(Group.objects.get(name=REVIEWER))
+    user.groups.add(reviewer_group())
     return user
+
+
+def reviewer_group() -> Group:
+    """The group 审核员 made by the roles migration, made again if a transactional test emptied the database."""
+    group, created = Group.objects.get_or_create(name=REVIEWER)
+    if created:
+        grants = import_module("shdt.migrations.0003_roles").ROLES[REVIEWER]
+        group.permissions.set(
+            [Permission.objects.get(content_type__app_label=app, codename=f"{action}_{model}") for app, model, action in grants]
+        )
+    return group
 
 
 def open_notice(memberships, reviewer, title="2022年名单公示"):
