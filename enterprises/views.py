@@ -1,21 +1,34 @@
-"""The public pages of enterprises: configuration of the shared list view, and the profile."""
+"""
+The public pages of enterprises: configuration of the shared list view, the profile,
+and the lists' published editions with their files.
+"""
 
 from html import escape  # plain str in, str out: Django's lazy-aware escape costs more per cell
 
 from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
 
 from shdt.caching import VersionedResponseCacheMixin, cached_for_version, current_version, reference_rows
+from shdt.exports import FORMATS
 from shdt.listing import Choice, Facet, RegistryListView
 from shdt.models import PUBLIC_STATUSES, Status
 
+from .editions import FILE_FIELDS, edition_changes, editions_listed, previous_edition, public_annual_lists
 from .filters import SORT_CHOICES
-from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListMembership, Region
+from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership, Region
 from .tables import ENTERPRISES
+
+# An edition's files never change: a client may keep them as long as it likes.
+EDITION_FILE_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 RELATED_ENTERPRISES_SHOWN = 12
 
@@ -122,6 +135,12 @@ class EnterpriseListView(RegistryListView):
             row.html = enterprise_row_html(row, labels, prefix, english, filtered_by_list)
         return rows
 
+    def get_context_data(self, **kwargs):
+        # The published editions of the list filtered on, so that the page can point to them.
+        year = self.filterset.list_year
+        editions = editions_listed().filter(annual_list__year=year).order_by("-number") if year else []
+        return super().get_context_data(list_year=year, list_editions=list(editions), **kwargs)
+
 
 class EnterpriseRow:
     """A row of the enterprise list, from the values of its query (name, slug, labels…)."""
@@ -200,3 +219,94 @@ class EnterpriseDetailView(VersionedResponseCacheMixin, DetailView):
             last_updated=last_updated,
             **kwargs,
         )
+
+
+class AnnualListListView(ListView):
+    """Every list the public sees, with its published editions."""
+
+    template_name = "enterprises/annuallist_list.html"
+    context_object_name = "annual_lists"
+
+    def get_queryset(self):
+        return public_annual_lists()
+
+
+class ListEditionListView(TemplateView):
+    """Every published edition of a year's list, newest first."""
+
+    template_name = "enterprises/listedition_list.html"
+
+    def get_context_data(self, **kwargs):
+        annual_list = get_object_or_404(public_annual_lists(), year=kwargs["year"])
+        editions = [(edition, edition_files(edition)) for edition in annual_list.editions.all()]
+        return super().get_context_data(annual_list=annual_list, editions=editions, **kwargs)
+
+
+class ListEditionDetailView(DetailView):
+    """
+    One edition: when it was published, its note, its files with their SHA-256, and
+    what changed since the edition before it. Who published it is internal.
+    """
+
+    template_name = "enterprises/listedition_detail.html"
+    context_object_name = "edition"
+
+    def get_object(self, queryset=None):
+        editions = editions_listed().select_related("annual_list")
+        return get_object_or_404(editions, annual_list__year=self.kwargs["year"], number=self.kwargs["number"])
+
+    def get_context_data(self, **kwargs):
+        edition = self.object
+        previous = previous_edition(edition)
+        later = editions_listed().filter(annual_list=edition.annual_list_id, number__gt=edition.number).order_by("number")
+        return super().get_context_data(
+            annual_list=edition.annual_list,
+            files=edition_files(edition),
+            previous=previous,
+            next=later.first(),
+            changes=edition_changes(previous, edition) if previous else None,
+            **kwargs,
+        )
+
+
+def edition_files(edition: ListEdition) -> list[dict]:
+    """An edition's files as the pages show them: format, name, permanent address, SHA-256, size."""
+    return [
+        {
+            "fmt": fmt,
+            "name": edition.file_name(fmt),
+            "url": edition_file_url(edition, fmt),
+            "sha256": edition.sha256(fmt),
+            "size": getattr(edition, f"{fmt}_size", None),
+        }
+        for fmt in FORMATS
+    ]
+
+
+def edition_file_url(edition: ListEdition, fmt: str) -> str:
+    return reverse("listedition_file", kwargs={"year": edition.annual_list.year, "number": edition.number, "fmt": fmt})
+
+
+class ListEditionFileView(View):
+    """
+    An edition's file, byte for byte as it was frozen: a strong ETag (its SHA-256), a
+    file name that says which edition it is, and a cache lifetime of a year.
+    """
+
+    def get(self, request, year, number, fmt):
+        if fmt not in FORMATS:
+            raise Http404
+        others = [name for name in FILE_FIELDS if name != f"{fmt}_file"]
+        edition = get_object_or_404(
+            ListEdition.objects.select_related("annual_list").defer(*others), annual_list__year=year, number=number
+        )
+        etag = f'"{edition.sha256(fmt)}"'
+        last_modified = int(edition.published_at.timestamp())
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if response is None:
+            response = HttpResponse(edition.file(fmt), content_type=FORMATS[fmt].content_type)
+            response["Content-Disposition"] = f'attachment; filename="{edition.file_name(fmt)}"'
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified)
+        response["Cache-Control"] = EDITION_FILE_CACHE_CONTROL
+        return response

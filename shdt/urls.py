@@ -4,14 +4,17 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from .feeds import ChangeFeed
 from .views import HomeView, StatsView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("enterprises/", include("enterprises.urls")),
+    path("lists/", include("enterprises.list_urls")),
     path("bases/", include("bases.urls")),
     path("policies/", include("policies.urls")),
     path("stats/", StatsView.as_view(), name="stats"),
+    path("feed/", ChangeFeed(), name="change_feed"),
     path("api/", include("shdt.api.urls")),
     # Switching the language changes nothing but a cookie, so it needs no CSRF token; with
     # none in the form, public pages carry no per-visitor token and can be cached whole.
