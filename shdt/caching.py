@@ -70,10 +70,22 @@ class CountCachingPaginator(Paginator):
     # Below this offset a plain OFFSET query is as fast as two queries.
     DEFERRED_JOIN_OFFSET = 1000
 
-    def __init__(self, object_list, per_page, *, count_key: tuple | None = None, version: int | None = None, **kwargs):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        count_key: tuple | None = None,
+        version: int | None = None,
+        keys_queryset=None,
+        **kwargs,
+    ):
         super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
         self.version = version
+        # The same rows and order without what is joined only for showing them, so that
+        # reading a deep page's keys can be an index-only scan.
+        self.keys_queryset = keys_queryset if keys_queryset is not None else object_list
 
     @cached_property
     def count(self):
@@ -87,7 +99,7 @@ class CountCachingPaginator(Paginator):
         if bottom < self.DEFERRED_JOIN_OFFSET or not hasattr(self.object_list, "values_list"):
             return super().page(number)
         top = min(bottom + self.per_page, self.count)
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        keys = list(self.keys_queryset.values_list("pk", flat=True)[bottom:top])
         rows = {_key(row): row for row in self.object_list.filter(pk__in=keys)}
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 

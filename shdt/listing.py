@@ -200,6 +200,7 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
         paginator = CountCachingPaginator(
             self.decorate(self.filterset.qs),
             self.paginate_by,
+            keys_queryset=self.filterset.qs,
             count_key=(self.table.name, public_params_key(params, ignore=(PAGE_VAR, SORT_VAR))),
             version=current_version(),
         )
