@@ -36,8 +36,10 @@ def server_env(database_url: str, **extra) -> dict:
 
 
 @contextmanager
-def gunicorn(env: dict, port: int = 8765, workers: int = 2, threads: int = 1):
+def gunicorn(env: dict, port: int | None = None, workers: int = 2, threads: int = 1):
     """Start gunicorn with the given environment; yield the base URL and the process."""
+    # BENCH_PORT lets two benchmarks run side by side on one machine.
+    port = port or int(os.environ.get("BENCH_PORT", "8765"))
     command = [
         sys.executable, "-m", "gunicorn", "shdt.wsgi",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
