@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker test setup browser migrate load messages clean
+.PHONY: run worker test setup browser bench bench-tools migrate load messages clean
 
 # The worker runs in the background for as long as the server runs: the trap stops it
 # when runserver exits (Ctrl-C included), so no worker is left behind.
@@ -28,6 +28,18 @@ test: setup browser
 # The browser tests drive Debian's chromium; Playwright's own download does not work here.
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei; }
+
+# The performance benchmark of issue 7, on PostgreSQL (BENCH_PG, default the local server):
+# builds (or reuses) a database of 100,000 synthetic enterprises, loads the site under
+# gunicorn with wrk, and writes bench/results/latest.md. BENCH_ARGS="--n 2000 --runs 1" for a quick run.
+BENCH_ARGS ?= --n 100000 --runs 3
+bench: setup bench-tools
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# wrk loads the pages; Redis is the production cache the cached figures are measured with.
+bench-tools:
+	@command -v wrk >/dev/null && command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk redis-server; }
+	@redis-cli ping >/dev/null 2>&1 || redis-server --daemonize yes --port 6379 --save '' --appendonly no >/dev/null
 
 setup: $(VENV)/.installed .env
 

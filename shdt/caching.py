@@ -15,9 +15,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
+from django.utils import translation
 
 from .versioning import data_version, request_memo
 
@@ -122,39 +121,82 @@ def response_cache_seconds() -> int:
 
 
 def may_cache_response(request) -> bool:
-    """Only anonymous GETs: a signed-in account may see more, and sends a session cookie."""
+    """
+    Only anonymous GETs: a signed-in account (a session cookie, or an API token in the
+    Authorization header) may see more than the public.
+    """
     return (
         response_cache_seconds() > 0
         and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "authorization" not in request.headers
     )
 
 
 def response_key(request) -> str:
-    return versioned_key(current_version(), "response", get_language(), request.get_full_path())
+    """
+    The key of a response: the data version, and everything the response varies by —
+    the path and query, and the language the visitor would be answered in (as
+    LocaleMiddleware decides it). The API answers JSON whatever the client accepts.
+    """
+    return versioned_key(
+        current_version(),
+        "response",
+        translation.get_language_from_request(request),
+        request.get_full_path(),
+    )
 
 
-class VersionedResponseCacheMixin:
-    """For a public view: serve an anonymous visitor's GET from the cache of the current data version."""
+def response_cacheable_mark(response) -> None:
+    """Mark a public view's response as one the response cache may keep (see ResponseCacheMiddleware)."""
+    response.shdt_cacheable = True
 
-    def dispatch(self, request, *args, **kwargs):
-        if not may_cache_response(request) or kwargs.get("fmt"):
-            return super().dispatch(request, *args, **kwargs)
+
+class ResponseCacheMiddleware:
+    """
+    Serve an anonymous visitor's GET of a public page or API answer from the cache of the
+    current data version, before the rest of the middleware and the view run.
+
+    It keeps only what a view marked with `response_cacheable_mark` (the public views,
+    through VersionedResponseCacheMixin and the API's CachedReadMixin), with the headers
+    the inner middleware gave it (Content-Language, Vary, Content-Security-Policy, …), and
+    never a response that sets a cookie. A cached answer costs one read of the data version
+    and one cache read; it is not counted by the API's throttle, which is there for the
+    answers that cost a query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not may_cache_response(request):
+            return self.get_response(request)
         key = response_key(request)
         cached = cache.get(key)
         if cached is not None:
-            content, content_type = cached
-            response = HttpResponse(content, content_type=content_type)
-            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            content, headers = cached
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
             return response
-        response = super().dispatch(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
-            if hasattr(response, "render"):
-                response.add_post_render_callback(lambda r: _store(key, r))
-            else:
-                _store(key, response)
+        response = self.get_response(request)
+        if (
+            getattr(response, "shdt_cacheable", False)
+            and request.method == "GET"
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+        ):
+            cache.set(key, (response.content, list(response.items())), response_cache_seconds())
         return response
 
 
-def _store(key, response) -> None:
-    cache.set(key, (response.content, response["Content-Type"]), response_cache_seconds())
+class VersionedResponseCacheMixin:
+    """For a public view: let the response cache keep what it answers an anonymous visitor."""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        # Downloads (fmt) stream and are never kept.
+        if not kwargs.get("fmt") and may_cache_response(request):
+            response_cacheable_mark(response)
+        return response

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shdt.versioning.DataVersionMiddleware",
+    # Right after the data version: a cached public answer skips everything below it.
+    "shdt.caching.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CommonMiddleware, so that its redirects and errors carry CORS headers too.
     "corsheaders.middleware.CorsMiddleware",

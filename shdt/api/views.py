@@ -1,33 +1,21 @@
 """Base views that read a registry table."""
 
-from django.core.cache import cache
-from django.http import HttpResponse
 from rest_framework import generics
 
-from ..caching import response_cache_seconds, response_key
+from ..caching import response_cacheable_mark
 from ..tables import Table
 
 
 class CachedReadMixin:
     """
-    Serve an anonymous reader's GET from the cache of the current data version. It runs
-    after authentication and the throttle (in the handler), so a cached answer still
-    counts against the reader's rate; staff answers are never cached.
+    Let the response cache (shdt.caching.ResponseCacheMiddleware) keep an anonymous
+    reader's answer, for the current data version; staff answers are never kept.
     """
 
-    def get(self, request, *args, **kwargs):
-        if response_cache_seconds() <= 0 or request.user.is_authenticated:
-            return super().get(request, *args, **kwargs)
-        key = response_key(request) + ":" + request.accepted_media_type
-        cached = cache.get(key)
-        if cached is not None:
-            content, content_type = cached
-            return HttpResponse(content, content_type=content_type)
-        response = super().get(request, *args, **kwargs)
-        if response.status_code == 200:
-            response.add_post_render_callback(
-                lambda r: cache.set(key, (r.content, r["Content-Type"]), response_cache_seconds())
-            )
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method == "GET" and not request.user.is_authenticated:
+            response_cacheable_mark(response)
         return response
 
 

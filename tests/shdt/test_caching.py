@@ -86,3 +86,43 @@ def test_staff_are_never_served_a_cached_page(client, report, response_cache, dj
         response = client.get(reverse("enterprise_list"))
     assert response.context is not None  # rendered, not taken from the cache
     assert len(captured) > 1
+
+
+def test_a_cached_answer_keeps_the_headers_of_the_page_it_copies(client, report, response_cache):
+    url = reverse("enterprise_list") + "?district=minhang"
+    first = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert len(captured) == 1  # the data version: the page itself came from the cache
+    for header in ("Content-Type", "Content-Language", "Vary", "Content-Security-Policy", "X-Frame-Options"):
+        assert again.headers.get(header) == first.headers.get(header), header
+    assert again.headers["Content-Language"] == "en"
+
+
+def test_an_api_reader_with_a_token_is_never_served_an_anonymous_answer(client, report, response_cache, django_user_model):
+    from tests.api import token_headers
+
+    url = reverse("api:enterprise_list") + "?district=minhang"
+    anonymous = client.get(url)
+    staff = django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-for-tests-only")
+    with CaptureQueriesContext(connection) as captured:
+        answer = client.get(url, **token_headers(staff))
+    # Answered by the view for the staff account (token, user, rows), not from the cache.
+    assert answer.status_code == 200 and len(captured) > 2
+    assert any("authtoken_token" in query["sql"] for query in captured)
+    assert answer.json()["count"] == anonymous.json()["count"]
+
+
+def test_the_data_version_read_gives_what_the_database_holds():
+    import datetime
+
+    from shdt.models import DataVersion
+    from shdt.versioning import ROW, data_version, data_version_bump
+
+    data_version_bump()
+    moment = datetime.datetime(2023, 1, 31, 17, 5, 6, 123456, tzinfo=datetime.UTC)
+    DataVersion.objects.filter(pk=ROW).update(changed_at=moment)
+    stored = DataVersion.objects.get(pk=ROW)
+    read = data_version()
+    assert (read.version, read.changed_at) == (stored.version, moment)
+    assert read.changed_at.utcoffset() == datetime.timedelta(0)
