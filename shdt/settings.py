@@ -141,6 +141,9 @@ AXES_VERBOSE = False
 # share one cache, or each keeps its own throttle counts and cached pages: set e.g.
 # CACHE_URL=redis://127.0.0.1:6379/1 (django-environ's URL forms).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://shdt")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, without a new client object for every call (see the module).
+    CACHES["default"]["BACKEND"] = "shdt.redis_cache.RedisCache"
 # Whole public pages and API answers for anonymous visitors, keyed by the data version
 # (so never older than the records they show); 0 turns the response cache off.
 RESPONSE_CACHE_SECONDS = env.int("RESPONSE_CACHE_SECONDS", default=600)

@@ -1,0 +1,25 @@
+"""The Redis cache backend keeps one client per connection pool (no server needed: clients connect lazily)."""
+
+from shdt.redis_cache import RedisCache
+
+
+def test_every_call_of_a_process_uses_the_same_client():
+    backend = RedisCache("redis://127.0.0.1:6379/9", {})
+    first = backend._cache.get_client("a", write=True)
+    assert backend._cache.get_client("b", write=True) is first
+    assert backend._cache.get_client("c") is first  # one server: reads and writes share its pool
+
+
+def test_a_redis_cache_url_selects_this_backend(monkeypatch):
+    import importlib
+
+    import shdt.settings
+
+    monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:6379/1")
+    try:
+        reloaded = importlib.reload(shdt.settings)
+        assert reloaded.CACHES["default"]["BACKEND"] == "shdt.redis_cache.RedisCache"
+        assert reloaded.CACHES["default"]["LOCATION"] == "redis://127.0.0.1:6379/1"
+    finally:
+        monkeypatch.delenv("CACHE_URL")
+        importlib.reload(shdt.settings)
