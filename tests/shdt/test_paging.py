@@ -5,11 +5,13 @@ SQLite and on PostgreSQL alike, whatever the sort and the ties in the sort keys.
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from enterprises.tables import ENTERPRISES
 from enterprises.views import EnterpriseListView
-from shdt.caching import CountCachingPaginator
+from shdt.caching import CountCachingPaginator, current_version
 from tests.factories import make_enterprise, put_on_list
 
 pytestmark = pytest.mark.django_db
@@ -34,10 +36,10 @@ def enterprises():
         put_on_list(make_enterprise(f"上海未公示{number}有限公司"), 2023, status="draft")
 
 
-def fast_and_plain_pages(params: dict) -> tuple[list, list]:
+def fast_and_plain_pages(params: dict, **cache) -> tuple[list, list]:
     filterset = ENTERPRISES.filter(params)
     queryset = filterset.qs
-    paginator = CountCachingPaginator(queryset.values("id", "name"), PER_PAGE, keys_queryset=queryset)
+    paginator = CountCachingPaginator(queryset.values("id", "name"), PER_PAGE, keys_queryset=queryset, **cache)
     plain = list(queryset.values("id", "name"))
     pages = [list(paginator.page(number).object_list) for number in paginator.page_range]
     slices = [plain[start : start + PER_PAGE] for start in range(0, len(plain), PER_PAGE)]
@@ -47,12 +49,18 @@ def fast_and_plain_pages(params: dict) -> tuple[list, list]:
 @pytest.mark.parametrize(
     "params", [{}, {"sort": "name"}, {"sort": "region"}, {"sort": "serial"}, {"list": "2021"}, {"q": "深页"}]
 )
-def test_every_page_by_keys_is_the_same_slice_of_the_plain_queryset(enterprises, monkeypatch, params):
-    # Every page but the first takes the path by keys.
+@pytest.mark.parametrize("cached", [False, True], ids=["keys read", "keys from cached blocks"])
+def test_every_page_by_keys_is_the_same_slice_of_the_plain_queryset(enterprises, monkeypatch, params, cached):
+    # Every page but the first takes the path by keys; blocks of 5 keys do not line up
+    # with pages of 4, so that some pages take their keys from two blocks.
     monkeypatch.setattr(CountCachingPaginator, "DEFERRED_JOIN_OFFSET", PER_PAGE)
-    pages, slices = fast_and_plain_pages(params)
+    monkeypatch.setattr(CountCachingPaginator, "KEY_BLOCK", 5)
+    cache = {"keys_key": ("test", tuple(params.items())), "version": current_version()} if cached else {}
+    pages, slices = fast_and_plain_pages(params, **cache)
     assert len(slices) >= 3
     assert pages == slices
+    # A second reading, from the cache when it is on, gives the same pages.
+    assert fast_and_plain_pages(params, **cache) == (pages, slices)
 
 
 def test_the_list_page_by_keys_shows_the_rows_of_the_plain_order(client, enterprises, monkeypatch):
@@ -69,3 +77,21 @@ def test_the_list_page_by_keys_shows_the_rows_of_the_plain_order(client, enterpr
     assert page > 1
     assert shown == expected
     assert len(shown) == 23
+
+
+def test_a_deep_page_again_reads_no_keys_and_a_change_is_seen_at_once(client, enterprises, monkeypatch):
+    monkeypatch.setattr(CountCachingPaginator, "DEFERRED_JOIN_OFFSET", 1)
+    monkeypatch.setattr(EnterpriseListView, "paginate_by", PER_PAGE)
+    url = reverse("enterprise_list")
+    first = [row.name for row in client.get(url, {"page": 3}).context["rows"]]
+    with CaptureQueriesContext(connection) as queries:
+        again = [row.name for row in client.get(url, {"page": 3}).context["rows"]]
+    assert again == first
+    assert not [query for query in queries if 'AS "pk"' in query["sql"] and "LIMIT" in query["sql"]]
+
+    # The newest list comes first: a new entry on it moves every later row down one place.
+    put_on_list(make_enterprise("上海最新上榜有限公司"), 2022, serial=99)
+    expected = list(ENTERPRISES.filter({}).qs.values_list("name", flat=True))[2 * PER_PAGE : 3 * PER_PAGE]
+    moved = [row.name for row in client.get(url, {"page": 3}).context["rows"]]
+    assert moved == expected
+    assert moved != first
