@@ -5,7 +5,8 @@ version, so nothing cached is ever served after the records it shows have change
 
 What is cached: whole public responses for anonymous visitors (RESPONSE_CACHE_SECONDS,
 0 turns it off), and the counts, facet counts and reference choices that every list
-page needs (always on: they are cheap to keep and exact).
+page needs, and the keys of deep pages in blocks (always on: they are cheap to keep and
+exact).
 """
 
 import hashlib
@@ -63,11 +64,15 @@ def reference_rows(model, fields: tuple[str, ...]) -> list[tuple]:
 class CountCachingPaginator(Paginator):
     """
     A paginator that keeps the total of its rows per data version, and fetches a deep
-    page by its keys first (an index-only scan), then its rows.
+    page by its keys first, then its rows. The keys are read in blocks that are kept per
+    data version (when given a `keys_key`), so that of the pages in one block only the
+    first pays for the scan of the rows before it.
     """
 
     # Below this offset a plain OFFSET query is as fast as two queries.
     DEFERRED_JOIN_OFFSET = 1000
+    # Rows per block of cached keys: a block of ids is a few kilobytes in the cache.
+    KEY_BLOCK = 1000
 
     def __init__(
         self,
@@ -75,12 +80,15 @@ class CountCachingPaginator(Paginator):
         per_page,
         *,
         count_key: tuple | None = None,
+        keys_key: tuple | None = None,
         version: int | None = None,
         keys_queryset=None,
         **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
+        # What identifies the rows *and their order* (the count's key leaves the sort out).
+        self.keys_key = keys_key
         self.version = version
         # The same rows and order without what is joined only for showing them, so that
         # reading a deep page's keys can be an index-only scan.
@@ -98,9 +106,27 @@ class CountCachingPaginator(Paginator):
         if bottom < self.DEFERRED_JOIN_OFFSET or not hasattr(self.object_list, "values_list"):
             return super().page(number)
         top = min(bottom + self.per_page, self.count)
-        keys = list(self.keys_queryset.values_list("pk", flat=True)[bottom:top])
+        keys = self.keys(bottom, top)
         rows = {_key(row): row for row in self.object_list.filter(pk__in=keys)}
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
+
+    def keys(self, bottom: int, top: int) -> list:
+        """The primary keys of the rows from `bottom` to `top` (excluded), in order."""
+        if self.keys_key is None or self.version is None:
+            return self.read_keys(bottom, top)
+        keys = []
+        for block in range(bottom // self.KEY_BLOCK, (top - 1) // self.KEY_BLOCK + 1):
+            start = block * self.KEY_BLOCK
+            block_keys = cached_for_version(
+                self.version,
+                ("keys", *self.keys_key, self.KEY_BLOCK, block),
+                lambda start=start: self.read_keys(start, start + self.KEY_BLOCK),
+            )
+            keys += block_keys[max(bottom - start, 0) : top - start]
+        return keys
+
+    def read_keys(self, bottom: int, top: int) -> list:
+        return list(self.keys_queryset.values_list("pk", flat=True)[bottom:top])
 
 
 def _key(row):
