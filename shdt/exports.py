@@ -1,9 +1,11 @@
 """
 Writers for the registry's tables: CSV, XLSX and JSON from the same rows.
 
-One path for every table and every caller (export_data, the public downloads): the
-rows come from a django-import-export resource over a filtered queryset, read in
-chunks, and each writer streams them without holding the table in memory.
+Every table and every caller (export_data, the public downloads, the editions) can
+take this path: the rows come from a django-import-export resource over a filtered
+queryset, read in chunks, and each writer streams them without holding the table in
+memory. On PostgreSQL, a table that declares its columns in SQL has its CSV and XLSX
+written by the database instead (shdt.sql_exports), byte for byte the same files.
 
 Spreadsheet safety: a text cell that begins with ``= + - @`` (or a tab or carriage
 return) would run as a formula when the file is opened in Excel. CSV text cells get a
