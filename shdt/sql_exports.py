@@ -77,13 +77,10 @@ def _in_list(values) -> str:
     return "(" + ", ".join(sql_string(value) for value in values) + ")"
 
 
-# A text cell: NULL for no text, as the Python path writes None and "" alike.
-VALUE = "NULLIF({}, '')"
-
-# exports.guard_formula in SQL.
+# exports.guard_formula in SQL; an empty text is NULL, as the Python path writes None and "" alike.
 CSV_TEXT = (
-    f"CASE WHEN left({VALUE}, 1) IN {_in_list(exports.FORMULA_TRIGGERS)} "
-    f"THEN '''' || {VALUE} ELSE {VALUE} END"
+    f"CASE WHEN left({{}}, 1) IN {_in_list(exports.FORMULA_TRIGGERS)} "
+    "THEN '''' || {} ELSE NULLIF({}, '') END"
 )
 
 # exports.xlsx_text in SQL: the _xHHHH_ escapes only where they are needed (rarely).
@@ -98,11 +95,11 @@ def _control_escapes(sql: str) -> str:
 
 
 _WHITESPACE = _in_list(exports.XLSX_WHITESPACE)
-_ESCAPED = f"CASE WHEN {VALUE} ~ {_ESCAPES_NEEDED} THEN {_control_escapes(VALUE)} ELSE {VALUE} END"
+_ESCAPED = f"CASE WHEN {{}} ~ {_ESCAPES_NEEDED} THEN {_control_escapes('{}')} ELSE {{}} END"
 XLSX_TEXT = (
-    f"CASE WHEN {VALUE} IS NULL THEN '{exports.XLSX_EMPTY_CELL}' "
+    f"CASE WHEN {{}} IS NULL OR {{}} = '' THEN '{exports.XLSX_EMPTY_CELL}' "
     f"""ELSE '<c t="inlineStr"><is><t' """
-    f"""|| CASE WHEN left({VALUE}, 1) IN {_WHITESPACE} OR right({VALUE}, 1) IN {_WHITESPACE} """
+    f"""|| CASE WHEN left({{}}, 1) IN {_WHITESPACE} OR right({{}}, 1) IN {_WHITESPACE} """
     f"""THEN ' xml:space="preserve">' ELSE '>' END """
     f"|| replace(replace(replace({_ESCAPED}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;') "
     f"|| '</t></is></c>' END"
