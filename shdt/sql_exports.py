@@ -15,9 +15,9 @@ file holds the rows of the page in their order.
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-import psycopg
 from django.db import connections
-from django.db.models import Expression, Func, IntegerField, QuerySet, TextField
+from django.db.models import Expression, Func, IntegerField, QuerySet, TextField, Window
+from django.db.models.functions import RowNumber
 
 from . import exports
 
@@ -121,6 +121,8 @@ def xlsx_row(columns: Sequence[SqlColumn]) -> Expression:
 
 def compiled_sql(queryset: QuerySet) -> str:
     """The queryset's SQL with its parameters bound (COPY takes no parameters)."""
+    import psycopg  # only here: SQLite needs none of this module's SQL
+
     sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     connection = connections[queryset.db]
     connection.ensure_connection()
@@ -152,8 +154,5 @@ def xlsx_rows(queryset: QuerySet, columns: Sequence[SqlColumn]) -> Iterator[str]
 
 def row_number(queryset: QuerySet) -> Expression:
     """The running number of each row in the queryset's order (what 序号 shows when a row has no serial)."""
-    from django.db.models import Window
-    from django.db.models.functions import RowNumber
-
     ordering = list(queryset.query.order_by or queryset.model._meta.ordering or ["pk"])
     return Window(RowNumber(), order_by=ordering, output_field=IntegerField())
