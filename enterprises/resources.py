@@ -7,10 +7,15 @@ An import also accepts the English headers (and other spellings) in `header_alia
 """
 
 from django.conf import settings
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Replace
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from import_export import fields, resources
 
+from shdt.models import STATUS_IN_FILES
+from shdt.sql_exports import SqlTemplate, number, row_number, sql_string, text
 from shdt.widgets import ExactDecimalWidget, SpellingForeignKeyWidget, WholeNumberWidget, status_field, status_in_file
 
 from .models import TRADE_VOLUME_UNIT, BusinessType, CaseStudy, Enterprise, Region
@@ -101,6 +106,36 @@ class EnterpriseResource(resources.ModelResource):
 
     def dehydrate_permalink(self, obj):
         return settings.SITE_URL.rstrip("/") + obj.get_absolute_url()
+
+
+def enterprise_sql_columns(queryset) -> list:
+    """EnterpriseResource's export columns as SQL over the filtered queryset (see shdt.sql_exports)."""
+    annotations = queryset.query.annotations
+    serial = row_number(queryset)
+    if "list_serial" in annotations:
+        serial = SqlTemplate("COALESCE({}, {})", F("list_serial"), serial)
+    status = F("public_status")
+    if "list_status" in annotations:
+        status = SqlTemplate("COALESCE(NULLIF({}, ''), {})", F("list_status"), status)
+    status_words = " ".join(f"WHEN {sql_string(key)} THEN {sql_string(word)}" for key, word in STATUS_IN_FILES.items())
+    # The permalink's address around its slug, as get_absolute_url() makes it.
+    marker = "slug-in-sql"
+    prefix, suffix = reverse("enterprise_detail", kwargs={"slug": marker}).split(marker)
+    return [
+        number(serial),
+        text(F("name")),
+        text(F("business_type__name")),
+        text(F("region__short_name")),
+        text(F("name_en")),
+        # Aliases are kept one per line, stripped, no empty lines (Enterprise.refresh_name_keys).
+        text(Replace(F("aliases"), Value("\n"), Value(ALIAS_SEPARATOR))),
+        text(F("credit_code")),
+        text(F("website")),
+        text(F("business_type__code")),
+        text(F("region__code")),
+        text(Concat(Value(settings.SITE_URL.rstrip("/") + prefix), F("slug"), Value(suffix))),
+        text(SqlTemplate(f"CASE {{}} {status_words} ELSE '' END", status)),
+    ]
 
 
 class CaseStudyResource(resources.ModelResource):

@@ -2,7 +2,7 @@ from shdt.tables import Table
 
 from .filters import CaseStudyFilterSet, EnterpriseFilterSet
 from .models import CaseStudy, Enterprise
-from .resources import CaseStudyResource, EnterpriseResource
+from .resources import CaseStudyResource, EnterpriseResource, enterprise_sql_columns
 
 ENTERPRISES = Table(
     name="enterprises",
@@ -11,6 +11,7 @@ ENTERPRISES = Table(
     filterset_class=EnterpriseFilterSet,
     filename_params=("list", "district", "business_type", "case_study"),
     import_path="enterprises.imports.EnterpriseImport",
+    sql_columns=enterprise_sql_columns,
 )
 
 CASE_STUDIES = Table(
