@@ -7,8 +7,11 @@ These are plain functions so that models, imports, fixtures and tests share them
 
 import re
 import unicodedata
+from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style
+from pypinyin.converter import UltimateConverter
+from pypinyin.core import Pinyin
 
 # Legal-form endings that say nothing about which company it is; a permalink leaves them out.
 _LEGAL_FORMS = (
@@ -18,6 +21,43 @@ _LEGAL_FORMS = (
     "集团",
 )
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+class _RememberingConverter(UltimateConverter):
+    """
+    The converter `pypinyin.lazy_pinyin` uses, remembering the pinyin of each word it
+    has converted. pypinyin first cuts a text into words (上海|星云|信息|科技|有限公司)
+    and converts each word on its own, so a word's pinyin never depends on the words
+    around it: remembering it gives exactly what lazy_pinyin gives. Registered names
+    share most of their words, and converting is the costliest step of writing an
+    enterprise (tens of thousands in a large import).
+    """
+
+    def __init__(self):
+        super().__init__(v_to_u=False, neutral_tone_with_five=False, tone_sandhi=False)
+        self._convert_word = lru_cache(maxsize=100_000)(self._convert_word_uncached)
+
+    def convert(self, words, style, heteronym, errors, strict, **kwargs):
+        if kwargs or callable(errors) and errors is not _keep_unconverted:
+            return super().convert(words, style, heteronym, errors, strict, **kwargs)
+        # A tuple, so that no caller can change what is remembered.
+        return [list(pys) for pys in self._convert_word(words, style, heteronym, errors, strict)]
+
+    def _convert_word_uncached(self, words, style, heteronym, errors, strict):
+        return tuple(tuple(pys) for pys in super().convert(words, style, heteronym, errors, strict))
+
+
+def _keep_unconverted(chars: str) -> list[str]:
+    """What a permalink keeps of characters without pinyin (Latin letters, digits): the characters."""
+    return list(chars)
+
+
+_pinyin = Pinyin(_RememberingConverter())
+
+
+def lazy_pinyin(text: str, style=Style.NORMAL, errors="default") -> list[str]:
+    """`pypinyin.lazy_pinyin`, remembering the pinyin of each word (see _RememberingConverter)."""
+    return _pinyin.lazy_pinyin(text, style=style, errors=errors)
 
 
 def normalize_name(name: str) -> str:
@@ -90,7 +130,7 @@ def permalink_slug(name: str, max_length: int = 60) -> str:
         if core.endswith(form) and len(core) > len(form):
             core = core[: -len(form)]
             break
-    syllables = lazy_pinyin(core, style=Style.NORMAL, errors=lambda chars: list(chars))
+    syllables = lazy_pinyin(core, style=Style.NORMAL, errors=_keep_unconverted)
     text = "".join(syllables).casefold()
     slug = _NON_WORD.sub("-", text).strip("-")
     return slug[:max_length].rstrip("-") or "record"
