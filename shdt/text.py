@@ -69,7 +69,8 @@ def normalize_name(name: str) -> str:
     ideographic space, is removed, and Latin letters are case-folded.
     """
     folded = unicodedata.normalize("NFKC", name or "").casefold()
-    return "".join(ch for ch in folded if not ch.isspace())
+    # split() with no separator splits at exactly the characters isspace() is true of.
+    return "".join(folded.split())
 
 
 def pinyin_full(text: str) -> str:
@@ -86,8 +87,12 @@ def pinyin_initials(text: str) -> str:
     return "".join(lazy_pinyin(_han_only(text), style=Style.FIRST_LETTER, errors="ignore"))
 
 
+_NOT_HAN = re.compile("[^\u4e00-\u9fff\u3400-\u4dbf]+")
+
+
 def _han_only(text: str) -> str:
-    return "".join(ch for ch in text or "" if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
+    """Return the CJK unified ideographs of `text` (the basic block and extension A)."""
+    return _NOT_HAN.sub("", text or "")
 
 
 def search_document(*texts: str) -> str:
