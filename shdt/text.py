@@ -8,6 +8,7 @@ These are plain functions so that models, imports, fixtures and tests share them
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import chain
 
 from pypinyin import Style
 from pypinyin.converter import UltimateConverter
@@ -23,41 +24,35 @@ _LEGAL_FORMS = (
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
-class _RememberingConverter(UltimateConverter):
+# The converter `pypinyin.lazy_pinyin` uses (no options), and its way of cutting a text into words.
+_converter = UltimateConverter(v_to_u=False, neutral_tone_with_five=False, tone_sandhi=False)
+_segmenter = Pinyin(_converter)
+
+
+@lru_cache(maxsize=100_000)
+def _word_pinyin(word: str, style: Style, errors) -> tuple[str, ...]:
+    return tuple(chain.from_iterable(_converter.convert(word, style, False, errors, strict=True)))
+
+
+def lazy_pinyin(text: str, style=Style.NORMAL, errors="default") -> list[str]:
     """
-    The converter `pypinyin.lazy_pinyin` uses, remembering the pinyin of each word it
-    has converted. pypinyin first cuts a text into words (上海|星云|信息|科技|有限公司)
+    Return what `pypinyin.lazy_pinyin(text, style, errors)` returns, remembering the
+    pinyin of each word. pypinyin cuts a text into words (上海|星云|信息|科技|有限公司)
     and converts each word on its own, so a word's pinyin never depends on the words
-    around it: remembering it gives exactly what lazy_pinyin gives. Registered names
-    share most of their words, and converting is the costliest step of writing an
-    enterprise (tens of thousands in a large import).
+    around it: remembering it changes no result. Registered names share most of their
+    words, and converting was the costliest step of writing an enterprise (tens of
+    thousands of them in a large import). `errors` must be hashable (a string, or a
+    function defined once, not a lambda made per call).
     """
-
-    def __init__(self):
-        super().__init__(v_to_u=False, neutral_tone_with_five=False, tone_sandhi=False)
-        self._convert_word = lru_cache(maxsize=100_000)(self._convert_word_uncached)
-
-    def convert(self, words, style, heteronym, errors, strict, **kwargs):
-        if kwargs or callable(errors) and errors is not _keep_unconverted:
-            return super().convert(words, style, heteronym, errors, strict, **kwargs)
-        # A tuple, so that no caller can change what is remembered.
-        return [list(pys) for pys in self._convert_word(words, style, heteronym, errors, strict)]
-
-    def _convert_word_uncached(self, words, style, heteronym, errors, strict):
-        return tuple(tuple(pys) for pys in super().convert(words, style, heteronym, errors, strict))
+    syllables: list[str] = []
+    for word in _segmenter.seg(text):
+        syllables.extend(_word_pinyin(word, style, errors))
+    return syllables
 
 
 def _keep_unconverted(chars: str) -> list[str]:
     """What a permalink keeps of characters without pinyin (Latin letters, digits): the characters."""
     return list(chars)
-
-
-_pinyin = Pinyin(_RememberingConverter())
-
-
-def lazy_pinyin(text: str, style=Style.NORMAL, errors="default") -> list[str]:
-    """`pypinyin.lazy_pinyin`, remembering the pinyin of each word (see _RememberingConverter)."""
-    return _pinyin.lazy_pinyin(text, style=style, errors=errors)
 
 
 def normalize_name(name: str) -> str:
