@@ -852,7 +852,8 @@ class TableImport:
             for instance in instances:
                 instance.updated_at = now
             fields.add("updated_at")
-        model.objects.bulk_update(instances, sorted(fields), batch_size=500)
+        if fields:
+            model.objects.bulk_update(instances, sorted(fields), batch_size=500)
         self.write_history(model, [instance.pk for instance in instances], "~")
 
     def write_history(self, model, pks: list, history_type: str) -> None:
