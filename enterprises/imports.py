@@ -25,7 +25,7 @@ from shdt.imports import (
     find_similar,
     settle_serials,
 )
-from shdt.models import unique_slug
+from shdt.models import PUBLIC_STATUSES, unique_slug
 from shdt.text import normalize_name, permalink_slug
 
 from .models import AnnualList, CaseStudy, Enterprise, ListMembership
@@ -335,7 +335,11 @@ class EnterpriseImport(TableImport):
         self.bulk_update(ListMembership, moved, ["serial"])
         self.bulk_create(ListMembership, added)
         # Bulk writes send no signals: the public list columns follow the entries here.
-        enterprises_refresh_public_listing([m.enterprise_id for m in (*moved, *added)])
+        # They are read from the entries the public sees only, so an entry under no
+        # public status (every new one is a draft) cannot change them.
+        enterprises_refresh_public_listing(
+            [m.enterprise_id for m in (*moved, *added) if m.status in PUBLIC_STATUSES]
+        )
 
 
 @dataclass

@@ -42,6 +42,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -212,15 +213,20 @@ class ImportResult:
         Return the result as JSON data for the import's record. Unchanged rows are left
         out beyond `max_rows` shown ones; errors and likely duplicates are always kept.
         """
-        data = asdict(self)
-        rows, shown = [], 0
-        for outcome in data["rows"]:
-            keep = outcome["status"] in (ERROR, SIMILAR) or max_rows is None or shown < max_rows
+        kept, shown = [], 0
+        for outcome in self.rows:
+            keep = outcome.status in (ERROR, SIMILAR) or max_rows is None or shown < max_rows
             if keep:
-                rows.append(outcome)
-                if outcome["status"] not in (ERROR, SIMILAR):
+                kept.append(outcome)
+                if outcome.status not in (ERROR, SIMILAR):
                     shown += 1
-        data["rows"] = rows
+        # Only the rows kept are converted: a large file's preview keeps a few of its rows.
+        data = {
+            f.name: [asdict(item) for item in (kept if f.name == "rows" else getattr(self, f.name))]
+            if f.name in ("rows", "file_problems")
+            else getattr(self, f.name)
+            for f in dataclass_fields(self)
+        }
         data["counts"] = self.counts()
         return data
 
@@ -604,6 +610,12 @@ class TableImport:
     # Columns ------------------------------------------------------------------
 
     def columns(self) -> list[Column]:
+        # Asked for by every row's checks: worked out once per import.
+        if getattr(self, "_columns", None) is None:
+            self._columns = self._make_columns()
+        return self._columns
+
+    def _make_columns(self) -> list[Column]:
         aliases = getattr(self.resource_class, "header_aliases", {})
         columns = []
         order = list(self.resource.get_export_order())
@@ -699,6 +711,11 @@ class TableImport:
 
     def plain_fields(self) -> list[tuple[str, models.Field]]:
         """The columns that set one model field each (not special, not export-only, no relation path)."""
+        if getattr(self, "_plain_fields", None) is None:
+            self._plain_fields = self._find_plain_fields()
+        return self._plain_fields
+
+    def _find_plain_fields(self) -> list[tuple[str, models.Field]]:
         found = []
         for column in self.columns():
             if column.special or column.export_only or "__" in column.field.attribute:
@@ -808,17 +825,24 @@ class TableImport:
         }
 
     def bulk_create(self, model, instances: list) -> list:
-        from simple_history.utils import bulk_create_with_history
+        """Create `instances` in batches, and their history rows ("+")."""
+        from django.db import connection
 
         if not instances:
             return []
-        for instance in instances:
-            instance._history_user = self.user
-        return bulk_create_with_history(instances, model, batch_size=500, **self.history_options())
+        if not connection.features.can_return_rows_from_bulk_insert:
+            # The new ids are not returned: simple-history's helper finds the records again.
+            from simple_history.utils import bulk_create_with_history
+
+            for instance in instances:
+                instance._history_user = self.user
+            return bulk_create_with_history(instances, model, batch_size=500, **self.history_options())
+        created = model.objects.bulk_create(instances, batch_size=500)
+        self.write_history(model, [instance.pk for instance in created], "+")
+        return created
 
     def bulk_update(self, model, instances: list, fields: Iterable[str]) -> None:
-        from simple_history.utils import bulk_update_with_history
-
+        """Update `fields` of `instances` in batches, and write their history rows ("~")."""
         if not instances:
             return
         fields = set(fields)
@@ -828,9 +852,65 @@ class TableImport:
             for instance in instances:
                 instance.updated_at = now
             fields.add("updated_at")
-        for instance in instances:
-            instance._history_user = self.user
-        bulk_update_with_history(instances, model, sorted(fields), batch_size=500, **self.history_options())
+        if fields:
+            model.objects.bulk_update(instances, sorted(fields), batch_size=500)
+        self.write_history(model, [instance.pk for instance in instances], "~")
+
+    def write_history(self, model, pks: list, history_type: str) -> None:
+        """
+        Write the history rows of records this import has just written: "+" created, "~"
+        changed. The database copies each record's tracked columns into its history
+        table itself (INSERT … SELECT, a statement per few thousand records), instead of
+        a history object built and sent per record as simple-history's bulk helpers do;
+        the rows hold what those helpers write: the record as written, who, when, why
+        and which import.
+        """
+        from django.db import connection
+
+        if not pks or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            return
+        history = model.history.model
+        options = self.history_options()
+        given = {
+            "history_date": timezone.now(),
+            "history_change_reason": options["default_change_reason"],
+            "history_type": history_type,
+            "history_user": options["default_user"].pk if options["default_user"] is not None else None,
+            **{name.removesuffix("_id"): value for name, value in options["custom_historical_attrs"].items()},
+        }
+        tracked = {f.name: f for f in history.tracked_fields}
+        columns, selected, params = [], [], []
+        quote = connection.ops.quote_name
+        for history_field in history._meta.concrete_fields:
+            if history_field.primary_key:
+                continue
+            if history_field.name in tracked:
+                selected.append(quote(tracked[history_field.name].column))
+            elif history_field.name in given:
+                selected.append("%s")
+                params.append(history_field.get_db_prep_save(given[history_field.name], connection))
+            else:
+                # A history column this copy does not know how to fill: let simple-history write the rows.
+                records = list(fetch_in_chunks(model.objects.all(), pks).values())
+                for record in records:
+                    record._history_user = self.user
+                model.history.bulk_history_create(
+                    records, batch_size=500, update=history_type == "~", **self.history_options()
+                )
+                return
+            columns.append(quote(history_field.column))
+        pk_column = quote(model._meta.pk.column)
+        size = 900 if connection.vendor == "sqlite" else 10_000
+        pks = sorted(pks)
+        with connection.cursor() as cursor:
+            for start in range(0, len(pks), size):
+                chunk = pks[start : start + size]
+                cursor.execute(
+                    f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "
+                    f"SELECT {', '.join(selected)} FROM {quote(model._meta.db_table)} "
+                    f"WHERE {pk_column} IN ({', '.join(['%s'] * len(chunk))}) ORDER BY {pk_column}",
+                    [*params, *chunk],
+                )
 
     def park_serials(self, model, records: list, serial_field: str = "serial") -> None:
         """
@@ -872,7 +952,7 @@ def similar_name_key(name: str) -> str:
     Return `name` without its parenthesised parts: 博彦科技（上海）有限公司 and
     博彦科技有限公司 give the same key, as do (中国) and （集团） variants.
     """
-    return re.sub(r"\([^()]{0,12}\)", "", normalize_name(name))
+    return _without_parentheses(normalize_name(name))
 
 
 def one_edit_apart(a: str, b: str) -> bool:
@@ -892,35 +972,61 @@ def one_edit_apart(a: str, b: str) -> bool:
 def find_similar(new_names: dict[int, str], existing: dict[int, str]) -> dict[int, list[int]]:
     """
     For each new name (by row) return the ids of existing names that are likely the same
-    enterprise: equal without parenthesised parts, or one character apart. Uses an index
-    of one-character deletions of the smaller side, so it does not compare every pair.
+    enterprise: equal without parenthesised parts, or one character apart.
+
+    Two texts one edit apart share a “deletion variant” (the text with one character
+    left out, or the text itself), so only texts sharing a variant are compared. The
+    variants are met with set operations: those of the smaller side are gathered once,
+    each text of the larger side keeps only its variants found there (most keep none),
+    and only those few variants are then traced back to their texts.
     """
-    found: dict[int, set[int]] = {row: set() for row in new_names}
     if not new_names or not existing:
         return {}
-    by_key: dict[str, list[int]] = {}
-    for pk, name in existing.items():
-        by_key.setdefault(similar_name_key(name), []).append(pk)
-    for row, name in new_names.items():
-        found[row].update(by_key.get(similar_name_key(name), ()))
-
-    def deletions(text: str) -> set[str]:
-        return {text} | {text[:i] + text[i + 1 :] for i in range(len(text))}
-
     new_norm = {row: normalize_name(name) for row, name in new_names.items()}
     old_norm = {pk: normalize_name(name) for pk, name in existing.items()}
+    found: dict[int, set[int]] = {row: set() for row in new_names}
+    by_key: dict[str, list[int]] = {}
+    for pk, text in old_norm.items():
+        by_key.setdefault(_without_parentheses(text), []).append(pk)
+    for row, text in new_norm.items():
+        found[row].update(by_key.get(_without_parentheses(text), ()))
+
     small, large, small_is_new = (new_norm, old_norm, True) if len(new_norm) <= len(old_norm) else (old_norm, new_norm, False)
+    small_variants: set[str] = set()
+    for text in small.values():
+        small_variants.update(_deletions(text))
+    shared: dict[object, set[str]] = {}
+    for key, text in large.items():
+        common = small_variants.intersection(_deletions(text))
+        if common:
+            shared[key] = common
+    if not shared:
+        return {row: sorted(pks) for row, pks in found.items() if pks}
+    wanted = set().union(*shared.values())
     index: dict[str, list] = {}
     for key, text in small.items():
-        for variant in deletions(text):
+        for variant in wanted.intersection(_deletions(text)):
             index.setdefault(variant, []).append(key)
-    for key, text in large.items():
-        for variant in deletions(text):
-            for other in index.get(variant, ()):
+    for key, variants in shared.items():
+        for variant in variants:
+            for other in index[variant]:
                 row, pk = (other, key) if small_is_new else (key, other)
                 if one_edit_apart(new_norm[row], old_norm[pk]):
                     found[row].add(pk)
     return {row: sorted(pks) for row, pks in found.items() if pks}
+
+
+_PARENTHESES = re.compile(r"\([^()]{0,12}\)")
+
+
+def _without_parentheses(normalized: str) -> str:
+    """similar_name_key() of a name already normalised."""
+    return _PARENTHESES.sub("", normalized)
+
+
+def _deletions(text: str) -> list[str]:
+    """The text, and the text with each one of its characters left out."""
+    return [text, *(text[:i] + text[i + 1 :] for i in range(len(text)))]
 
 
 # --- Running an import ---------------------------------------------------------

@@ -7,8 +7,12 @@ These are plain functions so that models, imports, fixtures and tests share them
 
 import re
 import unicodedata
+from functools import lru_cache
+from itertools import chain
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style
+from pypinyin.converter import UltimateConverter
+from pypinyin.core import Pinyin
 
 # Legal-form endings that say nothing about which company it is; a permalink leaves them out.
 _LEGAL_FORMS = (
@@ -20,6 +24,37 @@ _LEGAL_FORMS = (
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
+# The converter `pypinyin.lazy_pinyin` uses (no options), and its way of cutting a text into words.
+_converter = UltimateConverter(v_to_u=False, neutral_tone_with_five=False, tone_sandhi=False)
+_segmenter = Pinyin(_converter)
+
+
+@lru_cache(maxsize=100_000)
+def _word_pinyin(word: str, style: Style, errors) -> tuple[str, ...]:
+    return tuple(chain.from_iterable(_converter.convert(word, style, False, errors, strict=True)))
+
+
+def lazy_pinyin(text: str, style=Style.NORMAL, errors="default") -> list[str]:
+    """
+    Return what `pypinyin.lazy_pinyin(text, style, errors)` returns, remembering the
+    pinyin of each word. pypinyin cuts a text into words (上海|星云|信息|科技|有限公司)
+    and converts each word on its own, so a word's pinyin never depends on the words
+    around it: remembering it changes no result. Registered names share most of their
+    words, and converting was the costliest step of writing an enterprise (tens of
+    thousands of them in a large import). `errors` must be hashable (a string, or a
+    function defined once, not a lambda made per call).
+    """
+    syllables: list[str] = []
+    for word in _segmenter.seg(text):
+        syllables.extend(_word_pinyin(word, style, errors))
+    return syllables
+
+
+def _keep_unconverted(chars: str) -> list[str]:
+    """What a permalink keeps of characters without pinyin (Latin letters, digits): the characters."""
+    return list(chars)
+
+
 def normalize_name(name: str) -> str:
     """
     Return the key under which two spellings of a name are the same record.
@@ -29,7 +64,8 @@ def normalize_name(name: str) -> str:
     ideographic space, is removed, and Latin letters are case-folded.
     """
     folded = unicodedata.normalize("NFKC", name or "").casefold()
-    return "".join(ch for ch in folded if not ch.isspace())
+    # split() with no separator splits at exactly the characters isspace() is true of.
+    return "".join(folded.split())
 
 
 def pinyin_full(text: str) -> str:
@@ -46,8 +82,12 @@ def pinyin_initials(text: str) -> str:
     return "".join(lazy_pinyin(_han_only(text), style=Style.FIRST_LETTER, errors="ignore"))
 
 
+_NOT_HAN = re.compile("[^\u4e00-\u9fff\u3400-\u4dbf]+")
+
+
 def _han_only(text: str) -> str:
-    return "".join(ch for ch in text or "" if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
+    """Return the CJK unified ideographs of `text` (the basic block and extension A)."""
+    return _NOT_HAN.sub("", text or "")
 
 
 def search_document(*texts: str) -> str:
@@ -90,7 +130,7 @@ def permalink_slug(name: str, max_length: int = 60) -> str:
         if core.endswith(form) and len(core) > len(form):
             core = core[: -len(form)]
             break
-    syllables = lazy_pinyin(core, style=Style.NORMAL, errors=lambda chars: list(chars))
+    syllables = lazy_pinyin(core, style=Style.NORMAL, errors=_keep_unconverted)
     text = "".join(syllables).casefold()
     slug = _NON_WORD.sub("-", text).strip("-")
     return slug[:max_length].rstrip("-") or "record"

@@ -10,9 +10,17 @@ CREDIT_CODE_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 CREDIT_CODE_LENGTH = 18
 
 
+# Each character's number, and its product with each weight, looked up rather than
+# computed: every imported row's credit code is checked.
+_CREDIT_CODE_PRODUCTS = tuple({ch: n * w for n, ch in enumerate(CREDIT_CODE_CHARS)} for w in CREDIT_CODE_WEIGHTS)
+
+
 def credit_code_check_character(first17: str) -> str:
     """Return the 18th character that GB 32100-2015 computes from the first 17."""
-    total = sum(CREDIT_CODE_CHARS.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS))
+    try:
+        total = sum([products[ch] for products, ch in zip(_CREDIT_CODE_PRODUCTS, first17)])
+    except KeyError as error:
+        raise ValueError(f"{error.args[0]!r} is not a credit code character") from None
     return CREDIT_CODE_CHARS[(31 - total % 31) % 31]
 
 

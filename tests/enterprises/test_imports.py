@@ -155,6 +155,27 @@ def test_a_changed_row_shows_its_old_and_new_values_and_is_written_with_history(
     assert latest.prev_record.region.code == "pudong"
 
 
+def tracked_values(history_row) -> dict:
+    return {f.attname: getattr(history_row, f.attname) for f in type(history_row).tracked_fields}
+
+
+def test_history_rows_hold_each_record_as_the_import_wrote_it(django_user_model):
+    run("enterprises", table_3_3_xlsx(), list_year=2022)
+    rows = list(enterprises_3_3())
+    rows[64] = (65, "博彦科技（上海）有限公司", "云服务", "徐汇")
+    rows[0], rows[1] = (rows[1][0], *rows[0][1:]), (rows[0][0], *rows[1][1:])
+    user = django_user_model.objects.create_user("editor")
+    run("enterprises", xlsx_bytes(HEADERS_3_3, rows), list_year=2022, user=user)
+    for model in (Enterprise, ListMembership, AnnualList):
+        for record in model.objects.all():
+            latest = record.history.first()
+            assert tracked_values(latest) == {f.attname: getattr(record, f.attname) for f in type(latest).tracked_fields}
+    boyan = Enterprise.objects.get(name="博彦科技（上海）有限公司")
+    assert [(h.history_type, h.history_user) for h in boyan.history.all()] == [("~", user), ("+", None)]
+    swapped = ListMembership.objects.get(serial=1).history.all()
+    assert [(h.history_type, h.serial) for h in swapped] == [("~", 1), ("+", 2)]
+
+
 def test_serials_can_be_swapped_and_a_serial_held_by_another_enterprise_is_refused():
     first, second, third = (make_enterprise(f"上海序号{n}科技有限公司") for n in (1, 2, 3))
     for serial, enterprise in enumerate((first, second, third), 1):

@@ -1,3 +1,6 @@
+import pytest
+from pypinyin import Style
+
 from shdt.text import normalize_name, permalink_slug, pinyin_initials, search_document
 
 
@@ -33,3 +36,18 @@ def test_permalink_is_ascii_without_the_legal_form():
     assert permalink_slug("上海喜马拉雅科技有限公司") == "shanghaiximalayakeji"
     assert permalink_slug("博彦科技（上海）有限公司") == "boyankeji-shanghai"
     assert permalink_slug("上海识装信息科技有限公司").isascii()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["重庆银行股份有限公司", "长乐长城行长", "朝阳重工", "音乐乐园", "上海Nova数据2号（中国）有限公司", "", "ABC 123"],
+)
+def test_remembered_pinyin_is_what_pypinyin_gives_also_the_second_time(text):
+    import pypinyin
+
+    from shdt.text import _keep_unconverted, lazy_pinyin
+
+    for style, errors in ((Style.NORMAL, "ignore"), (Style.FIRST_LETTER, "ignore"), (Style.NORMAL, _keep_unconverted)):
+        expected = pypinyin.lazy_pinyin(text, style=style, errors=errors)
+        assert lazy_pinyin(text, style=style, errors=errors) == expected
+        assert lazy_pinyin(text, style=style, errors=errors) == expected
