@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.functional import cached_property
 from django.utils import translation
 
@@ -173,6 +174,19 @@ def response_key(request) -> str:
     )
 
 
+def view_keeps_responses(request) -> bool:
+    """
+    Whether the path leads to a public view whose answers the response cache keeps (a
+    view class with `response_cache = True`). Resolving the path once more costs much less
+    than the cache read that every other request would otherwise make for nothing.
+    """
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return False
+    return getattr(getattr(view, "view_class", None), "response_cache", False)
+
+
 def response_cacheable_mark(response) -> None:
     """Mark a public view's response as one the response cache may keep (see ResponseCacheMiddleware)."""
     response.shdt_cacheable = True
@@ -195,7 +209,7 @@ class ResponseCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not may_cache_response(request):
+        if not (may_cache_response(request) and view_keeps_responses(request)):
             return self.get_response(request)
         key = response_key(request)
         cached = cache.get(key)
@@ -219,6 +233,8 @@ class ResponseCacheMiddleware:
 
 class VersionedResponseCacheMixin:
     """For a public view: let the response cache keep what it answers an anonymous visitor."""
+
+    response_cache = True
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)

@@ -12,6 +12,8 @@ class CachedReadMixin:
     reader's answer, for the current data version; staff answers are never kept.
     """
 
+    response_cache = True
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method == "GET" and not request.user.is_authenticated:

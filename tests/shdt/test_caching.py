@@ -126,3 +126,23 @@ def test_the_data_version_read_gives_what_the_database_holds():
     read = data_version()
     assert (read.version, read.changed_at) == (stored.version, moment)
     assert read.changed_at.utcoffset() == datetime.timedelta(0)
+
+
+@pytest.mark.parametrize(
+    ("path", "kept"),
+    [
+        ("/", True),
+        ("/enterprises/", True),
+        ("/enterprises/shanghaiximalayakeji/", True),
+        ("/api/enterprises/", True),
+        ("/api/enterprises/shanghaiximalayakeji/", True),
+        ("/enterprises/download.csv", True),  # the list view: it marks no download, which streams
+        ("/admin/login/", False),
+        ("/feed/", False),
+        ("/no-such-page/", False),
+    ],
+)
+def test_only_the_paths_of_public_views_are_looked_up_in_the_response_cache(rf, path, kept):
+    from shdt.caching import view_keeps_responses
+
+    assert view_keeps_responses(rf.get(path)) is kept
