@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from shdt.fields import CreditCodeField, SourceField, WebsiteField
 from shdt.models import PermalinkModel, PublishableModel, PublishableQuerySet, Status, TimestampedModel, registry_history
 from shdt.text import normalize_name, search_document
+from shdt.validators import validate_registered_name
 
 # Trade volumes in the report (表 6-1) are in 万美元, i.e. 10,000 US dollars.
 TRADE_VOLUME_UNIT = "万美元"
@@ -105,6 +106,7 @@ class Enterprise(PermalinkModel):
     name = models.CharField(
         _("name"),
         max_length=200,
+        validators=[validate_registered_name],
         help_text=_("The registered Chinese name, with full-width parentheses （）."),
     )
     # The key that decides identity: the database refuses two names that differ only

@@ -1,5 +1,7 @@
 """Validators shared by the models, the import and the API."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,24 @@ CREDIT_CODE_LENGTH = 18
 # Each character's number, and its product with each weight, looked up rather than
 # computed: every imported row's credit code is checked.
 _CREDIT_CODE_PRODUCTS = tuple({ch: n * w for n, ch in enumerate(CREDIT_CODE_CHARS)} for w in CREDIT_CODE_WEIGHTS)
+
+
+# The CJK Unified Ideographs and their extension A: the characters of registered names.
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def validate_registered_name(value: str) -> None:
+    """
+    Refuse an enterprise name without a Chinese character: a registered name is written in
+    standard Chinese characters (企业名称登记管理规定), so a name with none is a stray cell —
+    an English brand (which belongs in the aliases), a formula, a number.
+    """
+    if not _HAN.search(value):
+        raise ValidationError(
+            _("A registered enterprise name is written in Chinese characters; “%(value)s” has none."),
+            code="name_not_chinese",
+            params={"value": value},
+        )
 
 
 def credit_code_check_character(first17: str) -> str:

@@ -126,6 +126,17 @@ def test_a_file_with_bad_rows_reports_every_error_and_writes_nothing():
     assert Enterprise.history.count() == 0
 
 
+def test_a_stray_cell_in_the_name_column_is_refused_in_the_users_language():
+    from django.utils import translation
+
+    content = csv_bytes(["企业名称", "业务类型", "所属区域"], [['=HYPERLINK("x")', "云服务", "浦东"]])
+    with translation.override("zh-hans"):
+        result = run("enterprises", content, list_year=2022)
+        assert problems(result) == [(2, "企业名称", "name_not_chinese")]
+        assert str(result.problems[0]) == '第 2 行 企业名称：企业登记名称应使用汉字；“=HYPERLINK("x")”中没有汉字。'
+    assert not result.written and Enterprise.objects.count() == 0
+
+
 def test_importing_the_same_file_again_changes_nothing_and_touches_no_history():
     content = table_3_3_xlsx()
     run("enterprises", content, list_year=2022)

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from shdt.validators import credit_code_check_character, validate_credit_code
+from shdt.validators import credit_code_check_character, validate_credit_code, validate_registered_name
 
 # Published codes: the example of GB 32100-2015 itself, and two registered companies.
 VALID_CODES = ["91350100M000100Y43", "91110000802100433B", "91310000132200821H"]
@@ -38,3 +38,15 @@ def test_malformed_codes_are_refused(code, error):
     with pytest.raises(ValidationError) as excinfo:
         validate_credit_code(code)
     assert excinfo.value.code == error
+
+
+@pytest.mark.parametrize("name", ["上海喜马拉雅科技有限公司", "亿贝软件工程（上海）有限公司", "SAP（北京）软件系统有限公司"])
+def test_registered_names_in_chinese_characters_are_accepted(name):
+    validate_registered_name(name)
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("x")', "PacteraEDGE", "12345", "（）"])
+def test_a_name_without_a_chinese_character_is_refused(name):
+    with pytest.raises(ValidationError) as excinfo:
+        validate_registered_name(name)
+    assert excinfo.value.code == "name_not_chinese"
