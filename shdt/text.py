@@ -74,18 +74,18 @@ def pinyin_full(text: str) -> str:
 
 
 def _syllables(text: str) -> list[str]:
-    return lazy_pinyin(_han_only(text), style=Style.NORMAL, errors="ignore")
+    return lazy_pinyin(han_only(text), style=Style.NORMAL, errors="ignore")
 
 
 def pinyin_initials(text: str) -> str:
     """Return the first letters of the pinyin syllables: 上海喜马拉雅 gives shxmly."""
-    return "".join(lazy_pinyin(_han_only(text), style=Style.FIRST_LETTER, errors="ignore"))
+    return "".join(lazy_pinyin(han_only(text), style=Style.FIRST_LETTER, errors="ignore"))
 
 
 _NOT_HAN = re.compile("[^\u4e00-\u9fff\u3400-\u4dbf]+")
 
 
-def _han_only(text: str) -> str:
+def han_only(text: str) -> str:
     """Return the CJK unified ideographs of `text` (the basic block and extension A)."""
     return _NOT_HAN.sub("", text or "")
 

@@ -1,9 +1,9 @@
 """Validators shared by the models, the import and the API."""
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from .text import han_only
 
 # GB 32100-2015 统一社会信用代码: the 31 characters it uses (no I, O, S, V, Z), each
 # standing for its position as a number, and the weights 3^(i-1) mod 31.
@@ -17,17 +17,13 @@ CREDIT_CODE_LENGTH = 18
 _CREDIT_CODE_PRODUCTS = tuple({ch: n * w for n, ch in enumerate(CREDIT_CODE_CHARS)} for w in CREDIT_CODE_WEIGHTS)
 
 
-# The CJK Unified Ideographs and their extension A: the characters of registered names.
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
-
-
 def validate_registered_name(value: str) -> None:
     """
     Refuse an enterprise name without a Chinese character: a registered name is written in
     standard Chinese characters (企业名称登记管理规定), so a name with none is a stray cell —
     an English brand (which belongs in the aliases), a formula, a number.
     """
-    if not _HAN.search(value):
+    if not han_only(value):
         raise ValidationError(
             _("A registered enterprise name is written in Chinese characters; “%(value)s” has none."),
             code="name_not_chinese",
