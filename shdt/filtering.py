@@ -1,6 +1,26 @@
 """What every registry FilterSet shares."""
 
+import copy
+
 import django_filters
+
+
+class FilterCopies(dict):
+    """
+    A FilterSet class's filters, which each FilterSet copies for itself. django-filter
+    deep-copies them: some three hundred copies of choices, labels and arguments per
+    request, a tenth of a list page's time. The filters never change after their class
+    is made (a FilterSet only sets its own `model` and `parent` on its copies), so a
+    shallow copy of each is enough. Setting `method` again binds a copy's method filter
+    to the copy itself, not to the class's filter.
+    """
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, filter_ in self.items():
+            copies[name] = clone = copy.copy(filter_)
+            clone.method = filter_.method
+        return copies
 
 
 class RegistryFilterSet(django_filters.FilterSet):
@@ -12,6 +32,10 @@ class RegistryFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, public=True):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.public = public
+
+    @classmethod
+    def get_filters(cls):
+        return FilterCopies(super().get_filters())
 
     def get_form_class(self):
         # django-filter builds a new form class, with new fields, for every request. The
