@@ -11,6 +11,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from shdt.caching import reference_rows
+from shdt.models import PUBLIC_STATUSES, Notice
 from shdt.api.fields import (
     CodeField,
     OptionalURLField,
@@ -18,7 +20,7 @@ from shdt.api.fields import (
     StrictCharField,
     StrictIntegerField,
     notice_field,
-    permalink,
+    site_url,
     status_field,
 )
 
@@ -176,50 +178,133 @@ class EnterpriseSerializer(EnterpriseRefSerializer):
         ]
         read_only_fields = fields
 
-
     def to_representation(self, enterprise):
         # The same dict as DRF's field-by-field path (tests/enterprises/test_api_representation.py
-        # compares them for every record of the report), built directly: a page of 50
-        # enterprises with their lists and case studies is some 250 nested serializations,
-        # and DRF's per-field machinery was most of the API's time per page.
-        fields = self.fields
-        request = self.context.get("request")
-        represent_datetime = fields["created_at"].to_representation
-        represent_volume = fields["case_studies"].child.fields["trade_volume"].to_representation
-        return {
-            "slug": enterprise.slug,
-            "name": enterprise.name,
-            "name_en": enterprise.name_en,
-            "aliases": enterprise.alias_list,
-            "region": _region_representation(enterprise.region),
-            "business_type": _business_type_representation(enterprise.business_type),
-            "credit_code": enterprise.credit_code,
-            "website": enterprise.website or None,
-            "serial": getattr(enterprise, "list_serial", None),
-            "list_year": getattr(enterprise, "list_year", None),
-            "list_status": getattr(enterprise, "list_status", None),
-            "memberships": [_membership_representation(m) for m in enterprise.memberships.all()],
-            "case_studies": [
-                {
-                    "report_year": case.report_year,
-                    "serial": case.serial,
-                    "trade_volume": represent_volume(case.trade_volume) if case.trade_volume is not None else None,
-                    "trade_volume_unit": TRADE_VOLUME_UNIT,
-                    "trade_volume_unit_en": TRADE_VOLUME_UNIT_EN,
-                    "status": case.status,
-                }
-                for case in enterprise.case_studies.all()
-            ],
-            "source": enterprise.source,
-            "url": _absolute(request, _api_path(enterprise.slug)),
-            "permalink": permalink(enterprise),
-            "created_at": represent_datetime(enterprise.created_at),
-            "updated_at": represent_datetime(enterprise.updated_at),
-        }
+        # compares them for every record of the report), built by enterprise_representation,
+        # as the list's pages are: DRF's per-field machinery was most of the API's time.
+        row = {name: getattr(enterprise, name, None) for name in ENTERPRISE_ROW_FIELDS}
+        return enterprise_representation(
+            row,
+            _region_representation(enterprise.region),
+            _business_type_representation(enterprise.business_type),
+            [_membership_of(m) for m in enterprise.memberships.all()],
+            [_case_study_representation(_case_study_values(c)) for c in enterprise.case_studies.all()],
+            self.context.get("request"),
+        )
+
+
+# What an enterprise's representation reads of its row, as values() names it (the
+# annotations list_serial, list_year and list_status come from the list's filters).
+ENTERPRISE_ROW_FIELDS = (
+    "id",
+    "slug",
+    "name",
+    "name_en",
+    "aliases",
+    "region_id",
+    "business_type_id",
+    "credit_code",
+    "website",
+    "list_serial",
+    "list_year",
+    "list_status",
+    "source",
+    "created_at",
+    "updated_at",
+)
+# A page's list entries and case studies are read from their own tables alone: the lists'
+# years and the notices come from the reference rows (joining them made planning the
+# query cost more than running it).
+MEMBERSHIP_FIELDS = ("enterprise_id", "annual_list_id", "serial", "source", "status", "notice_id")
+NOTICE_FIELDS = ("title", "starts_on", "ends_on", "contact")
+CASE_STUDY_FIELDS = ("enterprise_id", "report_year", "serial", "trade_volume", "status")
+REGION_FIELDS = ("code", "short_name", "name", "name_en")
+# What BusinessType.spellings() reads, for other_names.
+BUSINESS_TYPE_FIELDS = ("code", "name", "name_en", "aliases")
+
+# DRF's own fields format the values whose form they decide (time zone, decimal places).
+_DATETIME = serializers.DateTimeField()
+_TRADE_VOLUME = CaseStudySummarySerializer().fields["trade_volume"]
+
+
+def enterprise_page(rows, request, *, public: bool = True) -> list[dict]:
+    """
+    The representations of a page of enterprises read as values() rows (ENTERPRISE_ROW_FIELDS):
+    their lists and case studies in one values() query each, regions and types from the
+    reference rows of the data version. No model instance is made: for a page of 50 they
+    cost several times the queries themselves.
+    """
+    rows = list(rows)
+    ids = [row["id"] for row in rows]
+    memberships = ListMembership.objects.filter(enterprise_id__in=ids)
+    # The rows of a public page are public enterprises: their public case studies are public.
+    cases = CaseStudy.objects.filter(enterprise_id__in=ids)
+    if public:
+        memberships, cases = memberships.filter(status__in=PUBLIC_STATUSES), cases.filter(status__in=PUBLIC_STATUSES)
+    years = dict(reference_rows(AnnualList, ("pk", "year")))
+    memberships = _grouped(memberships.values(*MEMBERSHIP_FIELDS), key=lambda m: -years[m["annual_list_id"]])
+    cases = _grouped(cases.values(*CASE_STUDY_FIELDS), key=lambda c: -c["report_year"])
+    # The few regions and types, from the reference rows of the data version.
+    regions = {pk: dict(zip(REGION_FIELDS, values)) for pk, *values in reference_rows(Region, ("pk", *REGION_FIELDS))}
+    types = {
+        pk: _business_type_representation(BusinessType(**dict(zip(BUSINESS_TYPE_FIELDS, values))))
+        for pk, *values in reference_rows(BusinessType, ("pk", *BUSINESS_TYPE_FIELDS))
+    }
+    notices = _notices() if any(m["notice_id"] for entries in memberships.values() for m in entries) else {}
+    return [
+        enterprise_representation(
+            row,
+            regions[row["region_id"]],
+            types[row["business_type_id"]],
+            [_membership_representation(m, years, notices) for m in memberships.get(row["id"], ())],
+            [_case_study_representation(c) for c in cases.get(row["id"], ())],
+            request,
+        )
+        for row in rows
+    ]
+
+
+def _grouped(values, key) -> dict[int, list[dict]]:
+    """The rows by enterprise, each enterprise's in the order of `key`."""
+    grouped = {}
+    for row in values:
+        grouped.setdefault(row["enterprise_id"], []).append(row)
+    for entries in grouped.values():
+        entries.sort(key=key)
+    return grouped
+
+
+def _notices() -> dict[int, dict]:
+    return {pk: dict(zip(NOTICE_FIELDS, values)) for pk, *values in reference_rows(Notice, ("pk", *NOTICE_FIELDS))}
+
+
+def enterprise_representation(row, region, business_type, memberships, case_studies, request) -> dict:
+    """An enterprise as the API shows it, from its row and its related records' representations."""
+    created_at, updated_at = row["created_at"], row["updated_at"]
+    return {
+        "slug": row["slug"],
+        "name": row["name"],
+        "name_en": row["name_en"],
+        "aliases": [line.strip() for line in row["aliases"].splitlines() if line.strip()],
+        "region": region,
+        "business_type": business_type,
+        "credit_code": row["credit_code"],
+        "website": row["website"] or None,
+        "serial": row["list_serial"],
+        "list_year": row["list_year"],
+        "list_status": row["list_status"],
+        "memberships": memberships,
+        "case_studies": case_studies,
+        "source": row["source"],
+        "url": _absolute(request, _path("api:enterprise_detail", row["slug"])),
+        "permalink": site_url(_path("enterprise_detail", row["slug"])),
+        "created_at": _DATETIME.to_representation(created_at) if created_at is not None else None,
+        "updated_at": _DATETIME.to_representation(updated_at) if updated_at is not None else None,
+    }
 
 
 def _region_representation(region) -> dict:
-    return {"code": region.code, "short_name": region.short_name, "name": region.name, "name_en": region.name_en}
+    return {name: getattr(region, name) for name in REGION_FIELDS}
 
 
 def _business_type_representation(business_type) -> dict:
@@ -231,32 +316,55 @@ def _business_type_representation(business_type) -> dict:
     }
 
 
-def _membership_representation(membership) -> dict:
-    notice = membership.notice
+def _membership_representation(values: dict, years: dict, notices: dict) -> dict:
+    notice = notices[values["notice_id"]] if values["notice_id"] is not None else None
     return {
-        "year": membership.annual_list.year,
-        "serial": membership.serial,
-        "source": membership.source,
-        "status": membership.status,
+        "year": years[values["annual_list_id"]],
+        "serial": values["serial"],
+        "source": values["source"],
+        "status": values["status"],
         "notice": None
         if notice is None
         else {
-            "title": notice.title,
-            "starts_on": notice.starts_on.isoformat(),
-            "ends_on": notice.ends_on.isoformat(),
-            "contact": notice.contact,
+            "title": notice["title"],
+            "starts_on": notice["starts_on"].isoformat(),
+            "ends_on": notice["ends_on"].isoformat(),
+            "contact": notice["contact"],
         },
     }
 
 
-def _api_path(slug: str) -> str:
-    return _api_path_template(get_script_prefix()).replace("__slug__", slug)
+def _membership_of(membership) -> dict:
+    notice = membership.notice
+    notices = {notice.pk: {name: getattr(notice, name) for name in NOTICE_FIELDS}} if notice else {}
+    values = {name: getattr(membership, name) for name in MEMBERSHIP_FIELDS}
+    return _membership_representation(values, {membership.annual_list_id: membership.annual_list.year}, notices)
+
+
+def _case_study_values(case) -> dict:
+    return {name: getattr(case, name) for name in CASE_STUDY_FIELDS}
+
+
+def _case_study_representation(values: dict) -> dict:
+    volume = values["trade_volume"]
+    return {
+        "report_year": values["report_year"],
+        "serial": values["serial"],
+        "trade_volume": _TRADE_VOLUME.to_representation(volume) if volume is not None else None,
+        "trade_volume_unit": TRADE_VOLUME_UNIT,
+        "trade_volume_unit_en": TRADE_VOLUME_UNIT_EN,
+        "status": values["status"],
+    }
+
+
+def _path(view_name: str, slug: str) -> str:
+    return _path_template(view_name, get_script_prefix()).replace("__slug__", slug)
 
 
 @functools.cache
-def _api_path_template(script_prefix: str) -> str:
+def _path_template(view_name: str, script_prefix: str) -> str:
     # reverse() once per prefix: slugs are made of [a-z0-9-], which need no quoting.
-    return reverse("api:enterprise_detail", kwargs={"slug": "__slug__"})
+    return reverse(view_name, kwargs={"slug": "__slug__"})
 
 
 def _absolute(request, path: str) -> str:

@@ -23,6 +23,7 @@ from ..selectors import with_public_serial
 from ..services import enterprise_create, enterprise_update, list_membership_delete, list_membership_set
 from ..tables import CASE_STUDIES, ENTERPRISES
 from .serializers import (
+    ENTERPRISE_ROW_FIELDS,
     AnnualListSerializer,
     BusinessTypeSerializer,
     CaseStudySerializer,
@@ -31,6 +32,7 @@ from .serializers import (
     ListMembershipInputSerializer,
     ListMembershipSerializer,
     RegionSerializer,
+    enterprise_page,
 )
 
 TAG_ENTERPRISES = "enterprises"
@@ -168,8 +170,12 @@ class EnterpriseListView(EnterpriseWriteMixin, TableListView):
     table = ENTERPRISES
     serializer_class = EnterpriseSerializer
 
-    def get_queryset(self):
-        return enterprise_rows(super().get_queryset())
+    def list(self, request, *args, **kwargs):
+        # A page is read as values and represented by enterprise_page (the serializer's
+        # representation, without a model instance per row, list entry and case study).
+        rows = self.filter_queryset(self.get_queryset()).values(*ENTERPRISE_ROW_FIELDS)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(enterprise_page(page, request))
 
     def post(self, request, *args, **kwargs):
         serializer = EnterpriseInputSerializer(data=request.data)

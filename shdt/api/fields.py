@@ -20,7 +20,12 @@ class PermalinkField(serializers.Field):
 
 
 def permalink(obj) -> str:
-    return settings.SITE_URL.rstrip("/") + obj.get_absolute_url()
+    return site_url(obj.get_absolute_url())
+
+
+def site_url(path: str) -> str:
+    """The public address of a path of the site (SITE_URL, not the API client's host)."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 class OptionalURLField(serializers.URLField):

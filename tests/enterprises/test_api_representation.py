@@ -1,14 +1,16 @@
 """
 The API's enterprise representation is built directly, not field by field: it must be
-exactly what DRF's generic path makes of the same serializer's declared fields.
+exactly what DRF's generic path makes of the same serializer's declared fields, whether
+from model instances (a record, a write's answer) or from a page's values() rows.
 """
 
 import pytest
 from django.test import RequestFactory
 from rest_framework import serializers
 
-from enterprises.api.serializers import EnterpriseSerializer
+from enterprises.api.serializers import ENTERPRISE_ROW_FIELDS, EnterpriseSerializer, enterprise_page
 from enterprises.api.views import enterprise_queryset
+from enterprises.tables import ENTERPRISES
 from enterprises.models import CaseStudy, ListMembership
 from shdt.models import Notice, Status
 
@@ -20,6 +22,17 @@ def both(queryset):
     serializer = EnterpriseSerializer(context={"request": request})
     for enterprise in queryset:
         yield serializer.to_representation(enterprise), serializers.ModelSerializer.to_representation(serializer, enterprise)
+
+
+def pages_and_generic(params: dict, *, public: bool = True):
+    """The rows of a filtered list as enterprise_page makes them, beside DRF's generic path for each."""
+    request = RequestFactory().get("/api/enterprises/", params)
+    queryset = ENTERPRISES.filter(request.GET, public=public).qs
+    page = enterprise_page(queryset.values(*ENTERPRISE_ROW_FIELDS), request, public=public)
+    serializer = EnterpriseSerializer(context={"request": request})
+    instances = queryset.prefetch_related(*enterprise_queryset(public=public)._prefetch_related_lookups)
+    generic = [serializers.ModelSerializer.to_representation(serializer, enterprise) for enterprise in instances]
+    return page, generic
 
 
 def test_every_enterprise_of_the_report_is_represented_as_drf_would(report):
@@ -41,3 +54,27 @@ def test_drafts_notices_and_missing_values_too(report):
     assert any(c["trade_volume"] is None for fast, _ in pairs for c in fast["case_studies"])
     for fast, generic in pairs:
         assert fast == generic
+
+
+@pytest.mark.parametrize("params", [{}, {"list": "2022"}, {"district": "pudong", "sort": "name"}])
+def test_a_page_read_as_values_is_what_drf_makes_of_the_same_rows(report, params):
+    page, generic = pages_and_generic(params)
+    assert len(page) == len(generic) > 0
+    assert any(row["case_studies"] for row in page)
+    assert page == generic
+
+
+def test_a_page_of_drafts_and_notices_read_as_values_too(report):
+    notice = Notice.objects.create(title="2023年名单公示", starts_on="2023-03-01", ends_on="2023-03-10", contact="021-0000")
+    membership = ListMembership.objects.filter(annual_list__year=2022).first()
+    membership.status, membership.notice = Status.NOTICE, notice
+    membership.save()
+    CaseStudy.objects.filter(pk=CaseStudy.objects.first().pk).update(trade_volume=None, status=Status.DRAFT)
+    # A second year's case study: the newest comes first.
+    earlier = CaseStudy.objects.order_by("pk").last()
+    CaseStudy.objects.create(enterprise=earlier.enterprise, report_year=2023, serial=1, status=Status.PUBLISHED)
+    page, generic = pages_and_generic({}, public=False)
+    assert [c["report_year"] for row in page for c in row["case_studies"] if len(row["case_studies"]) > 1] == [2023, 2022]
+    assert any(m["notice"] for row in page for m in row["memberships"])
+    assert any(c["trade_volume"] is None for row in page for c in row["case_studies"])
+    assert page == generic
