@@ -837,7 +837,10 @@ class TableImport:
             for instance in instances:
                 instance._history_user = self.user
             return bulk_create_with_history(instances, model, batch_size=500, **self.history_options())
-        created = model.objects.bulk_create(instances, batch_size=500)
+        if connection.vendor == "postgresql":
+            created = copy_create(model, instances)
+        else:
+            created = model.objects.bulk_create(instances, batch_size=500)
         self.write_history(model, [instance.pk for instance in created], "+")
         return created
 
@@ -1027,6 +1030,38 @@ def _without_parentheses(normalized: str) -> str:
 def _deletions(text: str) -> list[str]:
     """The text, and the text with each one of its characters left out."""
     return [text, *(text[:i] + text[i + 1 :] for i in range(len(text)))]
+
+
+def copy_create(model, instances: list) -> list:
+    """
+    PostgreSQL: insert new `instances` as bulk_create would (no signals, no validation),
+    with COPY: their ids are taken from the table's sequence first, then the rows are
+    streamed. bulk_create writes each value into the text of an INSERT, quoted, which was
+    a third of an import's time.
+    """
+    from django.db import connection
+
+    opts = model._meta
+    fields = opts.concrete_fields
+    quote = connection.ops.quote_name
+    for instance in instances:
+        # As bulk_create does: a related record saved since it was assigned gives its id.
+        instance._prepare_related_fields_for_save(operation_name="bulk_create")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [quote(opts.db_table), opts.pk.column, len(instances)],
+        )
+        for instance, (pk,) in zip(instances, cursor.fetchall()):
+            instance.pk = pk
+        columns = ", ".join(quote(f.column) for f in fields)
+        with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
+            for instance in instances:
+                copy.write_row([f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields])
+    for instance in instances:
+        instance._state.adding = False
+        instance._state.db = connection.alias
+    return instances
 
 
 # --- Running an import ---------------------------------------------------------

@@ -6,6 +6,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from shdt.imports import ImportRefused, find_similar, format_problem, read_sheet, read_upload
 from tests.sheets import csv_bytes, json_bytes, problems, run, xlsx_bytes
@@ -199,3 +200,22 @@ def test_find_similar_finds_names_one_edit_apart_and_without_parenthesised_parts
     existing = {1: "博彦科技（上海）有限公司", 2: "上海喜马拉雅科技有限公司", 3: "上海合合信息科技股份有限公司"}
     new = {10: "博彦科技(中国)有限公司", 11: "上海喜马拉雅科枝有限公司", 12: "上海全新名字有限公司", 13: "上海合合信息科技有限公司"}
     assert find_similar(new, existing) == {10: [1], 11: [2]}
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's; on SQLite imports write with bulk_create")
+def test_copy_create_writes_what_bulk_create_would_and_moves_the_sequence_on():
+    from enterprises.models import AnnualList
+    from shdt.imports import copy_create
+
+    # Text that COPY's format must escape: tabs, backslashes, quotes.
+    lists = [AnnualList(year=2990 + i, title=f"{2990 + i}年名单 “引号” \\ 反斜杠\t制表", title_en="") for i in range(3)]
+    copy_create(AnnualList, lists)
+    assert all(item.pk for item in lists) and len({item.pk for item in lists}) == 3
+    stored = {item.pk: item for item in AnnualList.objects.filter(year__gte=2990)}
+    for item in lists:
+        assert stored[item.pk].title == item.title
+        assert stored[item.pk].created_at is not None
+    # The next record the ORM creates takes the next id: the sequence moved past the copied ones.
+    later = AnnualList.objects.create(year=2999, title="2999年名单")
+    assert later.pk > max(item.pk for item in lists)
