@@ -93,8 +93,8 @@ class EnterpriseListView(RegistryListView):
     ]
 
     # What a row of the page shows: read as values, not model instances, which would cost
-    # more than the query itself. Region and type names come from the reference rows, not
-    # from joins, which made planning the query cost as much as running it.
+    # more than the query itself. Region and type names come from the reference rows:
+    # two joins fewer for PostgreSQL to plan on every page.
     row_fields = (
         "id",
         "slug",
