@@ -43,12 +43,19 @@ def test_every_enterprise_of_the_report_is_represented_as_drf_would(report):
         assert fast == generic
 
 
-def test_drafts_notices_and_missing_values_too(report):
+@pytest.fixture
+def drafts_and_notices(report):
+    """An entry under public notice, a draft case study without a trade volume, and a second year's case study."""
     notice = Notice.objects.create(title="2023年名单公示", starts_on="2023-03-01", ends_on="2023-03-10", contact="021-0000")
     membership = ListMembership.objects.filter(annual_list__year=2022).first()
     membership.status, membership.notice = Status.NOTICE, notice
     membership.save()
     CaseStudy.objects.filter(pk=CaseStudy.objects.first().pk).update(trade_volume=None, status=Status.DRAFT)
+    earlier = CaseStudy.objects.order_by("pk").last()
+    CaseStudy.objects.create(enterprise=earlier.enterprise, report_year=2023, serial=1, status=Status.PUBLISHED)
+
+
+def test_drafts_notices_and_missing_values_too(drafts_and_notices):
     pairs = list(both(enterprise_queryset(public=False)))
     assert any(m["notice"] for fast, _ in pairs for m in fast["memberships"])
     assert any(c["trade_volume"] is None for fast, _ in pairs for c in fast["case_studies"])
@@ -64,16 +71,9 @@ def test_a_page_read_as_values_is_what_drf_makes_of_the_same_rows(report, params
     assert page == generic
 
 
-def test_a_page_of_drafts_and_notices_read_as_values_too(report):
-    notice = Notice.objects.create(title="2023年名单公示", starts_on="2023-03-01", ends_on="2023-03-10", contact="021-0000")
-    membership = ListMembership.objects.filter(annual_list__year=2022).first()
-    membership.status, membership.notice = Status.NOTICE, notice
-    membership.save()
-    CaseStudy.objects.filter(pk=CaseStudy.objects.first().pk).update(trade_volume=None, status=Status.DRAFT)
-    # A second year's case study: the newest comes first.
-    earlier = CaseStudy.objects.order_by("pk").last()
-    CaseStudy.objects.create(enterprise=earlier.enterprise, report_year=2023, serial=1, status=Status.PUBLISHED)
+def test_a_page_of_drafts_and_notices_read_as_values_too(drafts_and_notices):
     page, generic = pages_and_generic({}, public=False)
+    # The second year's case study comes first.
     assert [c["report_year"] for row in page for c in row["case_studies"] if len(row["case_studies"]) > 1] == [2023, 2022]
     assert any(m["notice"] for row in page for m in row["memberships"])
     assert any(c["trade_volume"] is None for row in page for c in row["case_studies"])
