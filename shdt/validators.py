@@ -1,5 +1,7 @@
 """Validators shared by the models, the import and the API."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,14 @@ def validate_registered_name(value: str) -> None:
         raise ValidationError(
             _("A registered enterprise name is written in Chinese characters; “%(value)s” has none."),
             code="name_not_chinese",
+            params={"value": value},
+        )
+    # A tab or line break inside a cell is invisible on the page and in Excel, and would
+    # keep the name from matching its own spelling elsewhere.
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValidationError(
+            _("A registered enterprise name cannot contain a tab, a line break or another control character: remove it from “%(value)s”."),
+            code="name_control_character",
             params={"value": value},
         )
 

@@ -50,3 +50,10 @@ def test_a_name_without_a_chinese_character_is_refused(name):
     with pytest.raises(ValidationError) as excinfo:
         validate_registered_name(name)
     assert excinfo.value.code == "name_not_chinese"
+
+
+@pytest.mark.parametrize("name", ["上海制表\t科技有限公司", "上海换行\n科技有限公司", "上海\x00科技有限公司"])
+def test_a_name_with_a_tab_or_line_break_inside_is_refused(name):
+    with pytest.raises(ValidationError) as excinfo:
+        validate_registered_name(name)
+    assert excinfo.value.code == "name_control_character"
