@@ -10,6 +10,7 @@ exact).
 """
 
 import hashlib
+import threading
 from collections.abc import Callable
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.urls import Resolver404, resolve
 from django.utils.functional import cached_property
 from django.utils import translation
 
-from .versioning import data_version, request_memo
+from .versioning import data_version
 
 # Records change rarely; entries of an old version simply age out.
 DATA_TIMEOUT = 24 * 3600
@@ -31,19 +32,55 @@ def versioned_key(version: int, *parts) -> str:
     return f"shdt:v{version}:{digest}"
 
 
+class VersionValues:
+    """
+    What this process has read for one data version: a version's values never change (a
+    change to the records makes a new version), so they are kept here until the version
+    moves on, and read without a round trip to the cache or unpickling. Bounded: a busy
+    version's many counts drop out oldest first.
+    """
+
+    SIZE = 512
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._version = None
+        self._values = {}
+
+    def get(self, version: int, key: str):
+        with self._lock:
+            return self._values.get(key) if version == self._version else None
+
+    def set(self, version: int, key: str, value) -> None:
+        with self._lock:
+            if version != self._version:
+                self._version, self._values = version, {}
+            elif len(self._values) >= self.SIZE:
+                del self._values[next(iter(self._values))]
+            self._values[key] = value
+
+    def clear(self) -> None:
+        # Tests roll their writes back, so a version number comes round again with other records.
+        with self._lock:
+            self._version, self._values = None, {}
+
+
+process_values = VersionValues()
+
+
 def cached_for_version(version: int, parts: tuple, compute: Callable, timeout: int = DATA_TIMEOUT):
-    """Return the value computed for these parts of this data version, computing it once."""
+    """
+    Return the value computed for these parts of this data version, computing it once
+    (for every process, through the cache). Callers must not change what they get.
+    """
     key = versioned_key(version, *parts)
-    # A request asks for the same reference rows many times: the cache is read once.
-    memo = request_memo()
-    if memo is not None and key in memo:
-        return memo[key]
-    value = cache.get(key)
+    value = process_values.get(version, key)
     if value is None:
-        value = compute()
-        cache.set(key, value, timeout)
-    if memo is not None:
-        memo[key] = value
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, timeout)
+        process_values.set(version, key, value)
     return value
 
 
@@ -51,15 +88,19 @@ def current_version() -> int:
     return data_version().version
 
 
-def reference_rows(model, fields: tuple[str, ...]) -> list[tuple]:
+def reference_rows(model, fields: tuple[str, ...]) -> tuple[tuple, ...]:
     """
     The rows of a small reference table (regions, types, domains, lists) as tuples of
     `fields`. The whole table is read once per data version, whichever fields are asked.
     """
-    table = cached_for_version(
-        current_version(), ("reference", model._meta.label), lambda: list(model.objects.values())
-    )
-    return [tuple(row["id" if name == "pk" else name] for name in fields) for row in table]
+    version = current_version()
+    key = versioned_key(version, "reference rows", model._meta.label, fields)
+    rows = process_values.get(version, key)
+    if rows is None:
+        table = cached_for_version(version, ("reference", model._meta.label), lambda: list(model.objects.values()))
+        rows = tuple(tuple(row["id" if name == "pk" else name] for name in fields) for row in table)
+        process_values.set(version, key, rows)
+    return rows
 
 
 class CountCachingPaginator(Paginator):

@@ -58,11 +58,6 @@ def data_version() -> DataVersion:
     return version
 
 
-def request_memo() -> dict | None:
-    """A dict that lives as long as the current request (None outside one), for values read once per request."""
-    return _memo.get()
-
-
 def request_data_version(request) -> DataVersion:
     """The data version as of this request (kept for the views that have the request at hand)."""
     return data_version()
