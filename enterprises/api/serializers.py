@@ -6,12 +6,15 @@ normalised name, the search text) is among them.
 
 import functools
 
+from django.db.models import F
 from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from shdt.caching import reference_rows
+from shdt.lookups import AnyOf
 from shdt.models import PUBLIC_STATUSES, Notice
 from shdt.api.fields import (
     CodeField,
@@ -189,7 +192,7 @@ class EnterpriseSerializer(EnterpriseRefSerializer):
             _business_type_representation(enterprise.business_type),
             [_membership_of(m) for m in enterprise.memberships.all()],
             [_case_study_representation(_case_study_values(c)) for c in enterprise.case_studies.all()],
-            self.context.get("request"),
+            AnswerContext(self.context.get("request")),
         )
 
 
@@ -223,7 +226,6 @@ REGION_FIELDS = ("code", "short_name", "name", "name_en")
 BUSINESS_TYPE_FIELDS = ("code", "name", "name_en", "aliases")
 
 # DRF's own fields format the values whose form they decide (time zone, decimal places).
-_DATETIME = serializers.DateTimeField()
 _TRADE_VOLUME = CaseStudySummarySerializer().fields["trade_volume"]
 
 
@@ -236,9 +238,9 @@ def enterprise_page(rows, request, *, public: bool = True) -> list[dict]:
     """
     rows = list(rows)
     ids = [row["id"] for row in rows]
-    memberships = ListMembership.objects.filter(enterprise_id__in=ids)
+    memberships = ListMembership.objects.filter(AnyOf(F("enterprise_id"), ids))
     # The rows of a public page are public enterprises: their public case studies are public.
-    cases = CaseStudy.objects.filter(enterprise_id__in=ids)
+    cases = CaseStudy.objects.filter(AnyOf(F("enterprise_id"), ids))
     if public:
         memberships, cases = memberships.filter(status__in=PUBLIC_STATUSES), cases.filter(status__in=PUBLIC_STATUSES)
     years = dict(reference_rows(AnnualList, ("pk", "year")))
@@ -251,6 +253,7 @@ def enterprise_page(rows, request, *, public: bool = True) -> list[dict]:
         for pk, *values in reference_rows(BusinessType, ("pk", *BUSINESS_TYPE_FIELDS))
     }
     notices = _notices() if any(m["notice_id"] for entries in memberships.values() for m in entries) else {}
+    answer = AnswerContext(request)
     return [
         enterprise_representation(
             row,
@@ -258,7 +261,7 @@ def enterprise_page(rows, request, *, public: bool = True) -> list[dict]:
             types[row["business_type_id"]],
             [_membership_representation(m, years, notices) for m in memberships.get(row["id"], ())],
             [_case_study_representation(c) for c in cases.get(row["id"], ())],
-            request,
+            answer,
         )
         for row in rows
     ]
@@ -278,11 +281,29 @@ def _notices() -> dict[int, dict]:
     return {pk: dict(zip(NOTICE_FIELDS, values)) for pk, *values in reference_rows(Notice, ("pk", *NOTICE_FIELDS))}
 
 
-def enterprise_representation(row, region, business_type, memberships, case_studies, request) -> dict:
+class AnswerContext:
+    """
+    What the enterprises of one answer share, worked out once for all of them: the stems
+    of their addresses (the API's on the client's host, the permalink on SITE_URL) and the
+    time zone their times are shown in.
+    """
+
+    def __init__(self, request):
+        prefix = get_script_prefix()
+        self.api_url = _absolute(request, _path_template("api:enterprise_detail", prefix))
+        self.permalink = site_url(_path_template("enterprise_detail", prefix))
+        # DRF's field formats the times; given the zone, it does not look it up for each value.
+        self.datetime = serializers.DateTimeField(default_timezone=timezone.get_current_timezone())
+
+    def time(self, value) -> str | None:
+        return self.datetime.to_representation(value) if value is not None else None
+
+
+def enterprise_representation(row, region, business_type, memberships, case_studies, answer: AnswerContext) -> dict:
     """An enterprise as the API shows it, from its row and its related records' representations."""
-    created_at, updated_at = row["created_at"], row["updated_at"]
+    slug = row["slug"]
     return {
-        "slug": row["slug"],
+        "slug": slug,
         "name": row["name"],
         "name_en": row["name_en"],
         "aliases": [line.strip() for line in row["aliases"].splitlines() if line.strip()],
@@ -296,10 +317,10 @@ def enterprise_representation(row, region, business_type, memberships, case_stud
         "memberships": memberships,
         "case_studies": case_studies,
         "source": row["source"],
-        "url": _absolute(request, _path("api:enterprise_detail", row["slug"])),
-        "permalink": site_url(_path("enterprise_detail", row["slug"])),
-        "created_at": _DATETIME.to_representation(created_at) if created_at is not None else None,
-        "updated_at": _DATETIME.to_representation(updated_at) if updated_at is not None else None,
+        "url": answer.api_url.replace(SLUG, slug),
+        "permalink": answer.permalink.replace(SLUG, slug),
+        "created_at": answer.time(row["created_at"]),
+        "updated_at": answer.time(row["updated_at"]),
     }
 
 
@@ -357,14 +378,13 @@ def _case_study_representation(values: dict) -> dict:
     }
 
 
-def _path(view_name: str, slug: str) -> str:
-    return _path_template(view_name, get_script_prefix()).replace("__slug__", slug)
+SLUG = "__slug__"
 
 
 @functools.cache
 def _path_template(view_name: str, script_prefix: str) -> str:
     # reverse() once per prefix: slugs are made of [a-z0-9-], which need no quoting.
-    return reverse(view_name, kwargs={"slug": "__slug__"})
+    return reverse(view_name, kwargs={"slug": SLUG})
 
 
 def _absolute(request, path: str) -> str:
