@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from enterprises.models import Enterprise, ListMembership
 from enterprises.services import enterprise_update
+from shdt.caching import VersionValues
 from shdt.imports import import_table
 from shdt.models import Status
 from shdt.publication import records_move
@@ -146,3 +147,35 @@ def test_only_the_paths_of_public_views_are_looked_up_in_the_response_cache(rf, 
     from shdt.caching import view_keeps_responses
 
     assert view_keeps_responses(rf.get(path)) is kept
+
+
+def test_counts_and_facets_follow_a_change_at_once_without_the_response_cache(client, report):
+    # Counts, facet counts and reference rows are kept per data version, in the cache and
+    # in each process: a change makes a new version, so none of them is served stale.
+    def minhang():
+        response = client.get(reverse("enterprise_list"), {"district": "minhang"})
+        facets = {facet.param: {o.value: o.count for o in options} for facet, options in response.context["facets"]}
+        return response.context["total"], facets["district"]["minhang"]
+
+    total, facet_count = minhang()
+    assert total == facet_count and total > 0
+    content = csv_bytes(["企业名称", "所属区域", "业务类型"], [[OLD, "浦东", "数字内容"]])
+    assert import_table("enterprises", content, file_name="move.csv", dry_run=False).ok
+    assert minhang() == (total - 1, facet_count - 1)
+
+
+def test_what_a_process_keeps_of_a_version_is_forgotten_when_the_version_moves_on():
+    values = VersionValues()
+    values.set(7, "count", 42)
+    assert values.get(7, "count") == 42
+    assert values.get(8, "count") is None
+    values.set(8, "other", 1)
+    assert values.get(7, "count") is None and values.get(8, "count") is None
+
+
+def test_what_a_process_keeps_is_bounded_and_the_oldest_goes_first():
+    values = VersionValues()
+    for n in range(VersionValues.SIZE + 1):
+        values.set(1, f"key {n}", n)
+    assert values.get(1, "key 0") is None
+    assert values.get(1, "key 1") == 1 and values.get(1, f"key {VersionValues.SIZE}") == VersionValues.SIZE
