@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shdt.context_processors.last_updated",
+                "shdt.context_processors.site_urls",
             ],
         },
     },
