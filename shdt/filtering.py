@@ -23,6 +23,17 @@ class FilterCopies(dict):
         return copies
 
 
+class FieldCopies(dict):
+    """
+    A filter form class's fields, which each form copies for itself. Django deep-copies
+    them (widgets, choices, messages) so that a form may change its own; a filter form
+    only reads them, so each form gets a shallow copy of each field, as with FilterCopies.
+    """
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(field) for name, field in self.items()}
+
+
 class RegistryFilterSet(django_filters.FilterSet):
     """
     A FilterSet that knows whether it serves the public (only records under public
@@ -43,7 +54,9 @@ class RegistryFilterSet(django_filters.FilterSet):
         # form is checked), so each FilterSet class builds its form class once.
         cls = type(self)
         if "_registry_form_class" not in cls.__dict__:
-            cls._registry_form_class = super().get_form_class()
+            form_class = super().get_form_class()
+            form_class.base_fields = FieldCopies(form_class.base_fields)
+            cls._registry_form_class = form_class
         return cls._registry_form_class
 
     def cleaned(self, name: str):
