@@ -141,7 +141,10 @@ class EnterpriseListView(RegistryListView):
         # The published editions of the list filtered on, so that the page can point to them.
         year = self.filterset.list_year
         editions = editions_listed().filter(annual_list__year=year).order_by("-number") if year else []
-        return super().get_context_data(list_year=year, list_editions=list(editions), **kwargs)
+        context = super().get_context_data(list_year=year, list_editions=list(editions), **kwargs)
+        # The rows' HTML as one string: a template loop over 50 rows cost more than making them.
+        context["rows_html"] = mark_safe("\n".join(row.html for row in context["rows"]))  # noqa: S308 -- rows are safe HTML
+        return context
 
 
 class EnterpriseRow:
