@@ -34,8 +34,10 @@ def site_urls(request):
     `site_urls`: the addresses of CHROME_URL_NAMES (`site_urls.home`, `site_urls.admin_index`).
     They are the same for every request under one script prefix, so they are reversed once:
     a {% url %} tag for each of them cost a list page more than its query.
+    `site_section`: the first part of the page's path below that prefix ("enterprises",
+    "bases", …), which the menu marks as the current one.
     """
-    return {"site_urls": _site_urls(get_script_prefix())}
+    return {"site_urls": _site_urls(get_script_prefix()), "site_section": request.path_info.split("/", 2)[1]}
 
 
 @functools.cache

@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_script_prefix
 from django.urls import reverse
 from django.utils import timezone
 
@@ -80,3 +80,23 @@ def test_a_registry_that_never_changed_shows_no_date(client, db):
     DataVersion.objects.all().delete()
     html = client.get(reverse("policy_list")).content.decode()
     assert 'class="last-updated"' not in html
+
+
+CHROME_LINK = re.compile(r'<(?:a|link|form)[^>]* (?:href|action)="(/[^"]*)"')
+
+
+@pytest.mark.parametrize("script_name", ["", "/registry"])
+def test_the_header_and_footer_link_to_every_section_under_the_sites_prefix(client, report, script_name):
+    # The links are reversed once per script prefix (site_urls): a site served under a
+    # prefix links under it, and one served at the root does not.
+    path_info = reverse("enterprise_list")
+    with override_script_prefix(script_name + "/"):
+        response = client.get(path_info, SCRIPT_NAME=script_name)
+    assert response.status_code == 200
+    html = response.content.decode()
+    links = set(CHROME_LINK.findall(html))
+    for name in ["home", "enterprise_list", "exportbase_list", "policy_list", "stats", "change_feed",
+                 "annuallist_list", "set_language", "admin:index"]:
+        assert script_name + reverse(name) in links, name
+    # The menu marks the section the page is in, whatever the prefix.
+    assert re.findall(r'<a href="([^"]+)" aria-current="page">', html) == [script_name + "/enterprises/"]
