@@ -15,7 +15,7 @@ from django.db.models import Count, F
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.views.generic import TemplateView
 
 from .caching import (
@@ -61,38 +61,56 @@ OPTION_HTML = (
     '<label class="option{empty}"><input type="{kind}" name="{param}" value="{value}"{checked}> '
     '{label} <span class="count" aria-label="{count_label}">{count}</span></label>'
 )
+ALL_HTML = '<label class="option"><input type="radio" name="{param}" value=""{checked}> {label}</label>\n'
+FACET_HTML = '<fieldset class="facet">\n<legend>{legend}</legend>\n{all}{options}\n</fieldset>'
 
 
 class OptionList(list):
-    """A facet's options, which render in a template as their form controls."""
+    """A facet's options, which render in a template as the facet's fieldset of form controls."""
 
-    def __init__(self, facet: "Facet", options: list[Option]):
+    def __init__(self, facet: "Facet", options: list[Option], *, any_chosen: bool = False):
         super().__init__(options)
         self.facet = facet
+        # Whether the query names the facet at all (even empty): "all" is checked if not.
+        self.any_chosen = any_chosen
 
     def __html__(self) -> str:
-        return options_html(self.facet, self)
+        return facet_html(self.facet, self, any_chosen=self.any_chosen)
 
     __str__ = __html__
 
 
-def options_html(facet: "Facet", options: list[Option]) -> str:
-    """The facet's choices as form controls, each labelled, with its count (made in Python, as the page's rows are)."""
-    kind = "checkbox" if facet.multiple else "radio"
-    return mark_safe(  # noqa: S308 -- every value is escaped
-        "\n".join(
-            OPTION_HTML.format(
-                empty=" empty" if not option.count and not option.selected else "",
-                kind=kind,
-                param=escape(facet.param),
-                value=escape(option.value),
-                checked=" checked" if option.selected else "",
-                label=escape(str(option.label)),
-                count_label=escape(option.count_label),
-                count=option.count,
-            )
-            for option in options
+def facet_html(facet: "Facet", options: list[Option], *, any_chosen: bool) -> str:
+    """
+    The facet as a fieldset: its legend, "all" for a single choice, and each choice with
+    its count (made in Python, as the page's rows are: a template loop cost more).
+    """
+    choose_all = ""
+    if not facet.multiple:
+        choose_all = ALL_HTML.format(
+            param=escape(facet.param), checked="" if any_chosen else " checked", label=escape(gettext("all"))
         )
+    return mark_safe(  # noqa: S308 -- every value is escaped
+        FACET_HTML.format(legend=escape(str(facet.label)), all=choose_all, options=options_html(facet, options))
+    )
+
+
+def options_html(facet: "Facet", options: list[Option]) -> str:
+    """The facet's choices as form controls, each labelled, with its count."""
+    kind = "checkbox" if facet.multiple else "radio"
+    param = escape(facet.param)
+    return "\n".join(
+        OPTION_HTML.format(
+            empty=" empty" if not option.count and not option.selected else "",
+            kind=kind,
+            param=param,
+            value=escape(option.value),
+            checked=" checked" if option.selected else "",
+            label=escape(str(option.label)),
+            count_label=escape(option.count_label),
+            count=option.count,
+        )
+        for option in options
     )
 
 
@@ -212,7 +230,10 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
             page_obj=page,
             rows=self.present(page.object_list),
             total=paginator.count,
-            facets=[(facet, OptionList(facet, facet.options(self.table, params))) for facet in self.facets],
+            facets=[
+                (facet, OptionList(facet, facet.options(self.table, params), any_chosen=bool(params.getlist(facet.param))))
+                for facet in self.facets
+            ],
             q=params.get("q", ""),
             sort=params.get(SORT_VAR, ""),
             sort_links=[

@@ -40,9 +40,3 @@ def volume(value):
 def query(context, **changes):
     """Return the current query string with some parameters set or removed (None): ``{% query page=2 %}``."""
     return query_string(context["request"].GET, **changes)
-
-
-@register.filter
-def get_list(querydict, key):
-    """Return all values of a query parameter: ``request.GET|get_list:"district"``."""
-    return querydict.getlist(key)

@@ -2,6 +2,8 @@
 
 from collections import Counter
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -207,3 +209,19 @@ def test_chinese_is_the_default(client, report):
     html = client.get(LIST_URL).content.decode()
     assert 'lang="zh-Hans"' in html
     assert "所属区域" in html
+
+
+@pytest.mark.parametrize(
+    "query, all_checked, checked_years",
+    [({}, True, []), ({"list": "2022"}, False, ["2022"]), ({"list": ""}, False, [])],
+    ids=["no list chosen", "2022 chosen", "empty list value"],
+)
+def test_the_list_facet_offers_all_lists_and_checks_what_the_query_chose(client, report, query, all_checked, checked_years):
+    html = client.get(LIST_URL, {**query}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    fieldsets = re.findall(r'<fieldset class="facet">\n<legend>(.*?)</legend>(.*?)</fieldset>', html, re.S)
+    assert [legend for legend, _ in fieldsets] == ["List", "Business type", "Region", "Case study"]
+    controls = fieldsets[0][1]
+    assert ('<input type="radio" name="list" value="" checked> all' in controls) is all_checked
+    assert re.findall(r'name="list" value="(\d+)" checked', controls) == checked_years
+    # The multiple-choice facets have no "all": none chosen means all.
+    assert 'value=""' not in fieldsets[1][1] + fieldsets[2][1]
