@@ -9,10 +9,11 @@ or to export, so a download is always the rows of the page, all pages of them.
 
 from collections.abc import Callable, Sequence
 from html import escape
+from urllib.parse import urlencode
 from dataclasses import dataclass
 
 from django.db.models import Count, F
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, QueryDict, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
@@ -131,10 +132,10 @@ class Facet:
     prepare: Callable | None = None
 
     def options(self, table: Table, params) -> list[Option]:
-        others = params.copy()
-        others.pop(self.param, None)
-        others.pop(PAGE_VAR, None)
-        others.pop(SORT_VAR, None)
+        others = QueryDict(mutable=True)
+        for key, values in params.lists():
+            if key not in (self.param, PAGE_VAR, SORT_VAR):
+                others.setlist(key, list(values))
         # Counts depend on the other filters and the records only: kept per data version.
         key = ("facet", table.name, self.param, public_params_key(others))
         counts = cached_for_version(current_version(), key, lambda: self.counts(table, others))
@@ -168,15 +169,17 @@ def _as_param(value) -> str:
 
 def query_string(params, **changes) -> str:
     """Return `params` as a query string with the given keys set (a list for several) or removed (None)."""
-    query = params.copy()
+    # A dict of lists, not params.copy(): a QueryDict copies itself by deepcopy, and a page
+    # makes a dozen of these links.
+    query = dict(params.lists())
     for key, value in changes.items():
         if value is None:
             query.pop(key, None)
         elif isinstance(value, (list, tuple)):
-            query.setlist(key, [str(v) for v in value])
+            query[key] = [str(v) for v in value]
         else:
-            query[key] = str(value)
-    encoded = query.urlencode()
+            query[key] = [str(value)]
+    encoded = urlencode([(key, value) for key, values in query.items() for value in values])
     return f"?{encoded}" if encoded else ""
 
 

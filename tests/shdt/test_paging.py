@@ -6,12 +6,14 @@ SQLite and on PostgreSQL alike, whatever the sort and the ties in the sort keys.
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from enterprises.tables import ENTERPRISES
 from enterprises.views import EnterpriseListView
 from shdt.caching import CountCachingPaginator, current_version
+from shdt.listing import query_string
 from tests.factories import make_enterprise, put_on_list
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +97,18 @@ def test_a_deep_page_again_reads_no_keys_and_a_change_is_seen_at_once(client, en
     moved = [row.name for row in client.get(url, {"page": 3}).context["rows"]]
     assert moved == expected
     assert moved != first
+
+
+def test_links_keep_every_filter_value_as_the_query_had_it():
+    # The pager's, sort's and downloads' links: the query with one key changed, encoded as
+    # Django encodes a QueryDict, repeated keys and all.
+    params = QueryDict("q=%E5%96%9C%E9%A9%AC+%26+x&district=pudong&district=xuhui&page=3&sort=name&empty=")
+    assert query_string(params, page=None) == "?q=%E5%96%9C%E9%A9%AC+%26+x&district=pudong&district=xuhui&sort=name&empty="
+    assert query_string(params, page=4, district=["minhang"]) == (
+        "?q=%E5%96%9C%E9%A9%AC+%26+x&district=minhang&page=4&sort=name&empty="
+    )
+    expected = params.copy()
+    expected["sort"] = "serial"
+    assert query_string(params, sort="serial", new=None) == "?" + expected.urlencode()
+    assert query_string(QueryDict(""), page=None) == ""
+    assert params.getlist("district") == ["pudong", "xuhui"]  # the request's own query is left alone
