@@ -213,6 +213,7 @@ def render(figures, args, machine: str) -> str:
     for f in figures:
         lines.append(
             f"| {f.what} | {f.value:,.2f} {f.unit} | {f.base:,.2f} {f.unit} ({f.baseline}) | "
-            f"{f.ratio:.0%} | {f.target} | {'yes' if f.met else '**no**'} |"
+            # One decimal: 9.6% rounded to 10% read as a met target of 10%.
+            f"{f.ratio:.1%} | {f.target} | {'yes' if f.met else '**no**'} |"
         )
     return "\n".join(lines) + "\n"
