@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shdt.text import normalize_name
-from tests.factories import make_enterprise, put_on_list
+from shdt.models import Status
+from tests.factories import make_case_study, make_enterprise, put_on_list
 from tests.report_tables import case_studies_6_1, enterprises_3_3
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +226,22 @@ def test_the_list_facet_offers_all_lists_and_checks_what_the_query_chose(client,
     assert re.findall(r'name="list" value="(\d+)" checked', controls) == checked_years
     # The multiple-choice facets have no "all": none chosen means all.
     assert 'value=""' not in fieldsets[1][1] + fieldsets[2][1]
+
+
+def marked_with_case_study(client, **query) -> set[str]:
+    html = client.get(LIST_URL, query, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    return set(re.findall(r'<a href="/enterprises/[^"]+/">([^<]+)</a> <span class="badge">case study</span>', html))
+
+
+def test_rows_with_a_public_case_study_carry_the_marker_and_follow_a_change_at_once(client, db):
+    shown, drafted, plain = (make_enterprise(name) for name in ("上海甲数字科技有限公司", "上海乙数字科技有限公司", "上海丙数字科技有限公司"))
+    for enterprise in (shown, drafted, plain):
+        put_on_list(enterprise)
+    make_case_study(shown)
+    draft = make_case_study(drafted, serial=2, status=Status.DRAFT)
+    assert marked_with_case_study(client) == {shown.name}
+    assert names_on_page(client.get(LIST_URL, {"case_study": "1"})) == [shown.name]
+    # The marked set is kept per data version: publishing the draft shows at once.
+    draft.status = Status.PUBLISHED
+    draft.save()
+    assert marked_with_case_study(client) == {shown.name, drafted.name}
