@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from shdt.caching import reference_rows
+from shdt.caching import cached_for_version, current_version, reference_rows
 from shdt.lookups import AnyOf
 from shdt.models import PUBLIC_STATUSES, Notice
 from shdt.api.fields import (
@@ -239,13 +239,15 @@ def enterprise_page(rows, request, *, public: bool = True) -> list[dict]:
     rows = list(rows)
     ids = [row["id"] for row in rows]
     memberships = ListMembership.objects.filter(AnyOf(F("enterprise_id"), ids))
-    # The rows of a public page are public enterprises: their public case studies are public.
-    cases = CaseStudy.objects.filter(AnyOf(F("enterprise_id"), ids))
     if public:
-        memberships, cases = memberships.filter(status__in=PUBLIC_STATUSES), cases.filter(status__in=PUBLIC_STATUSES)
+        memberships = memberships.filter(status__in=PUBLIC_STATUSES)
+        # The rows of a public page are public enterprises: their public case studies are public.
+        cases = public_case_studies()
+    else:
+        cases = CaseStudy.objects.filter(AnyOf(F("enterprise_id"), ids)).values(*CASE_STUDY_FIELDS)
+        cases = {pk: [_case_study_representation(c) for c in entries] for pk, entries in _by_year(cases).items()}
     years = dict(reference_rows(AnnualList, ("pk", "year")))
     memberships = _grouped(memberships.values(*MEMBERSHIP_FIELDS), key=lambda m: -years[m["annual_list_id"]])
-    cases = _grouped(cases.values(*CASE_STUDY_FIELDS), key=lambda c: -c["report_year"])
     # The few regions and types, from the reference rows of the data version.
     regions = {pk: dict(zip(REGION_FIELDS, values)) for pk, *values in reference_rows(Region, ("pk", *REGION_FIELDS))}
     types = {
@@ -260,11 +262,29 @@ def enterprise_page(rows, request, *, public: bool = True) -> list[dict]:
             regions[row["region_id"]],
             types[row["business_type_id"]],
             [_membership_representation(m, years, notices) for m in memberships.get(row["id"], ())],
-            [_case_study_representation(c) for c in cases.get(row["id"], ())],
+            cases.get(row["id"], []),
             answer,
         )
         for row in rows
     ]
+
+
+def public_case_studies() -> dict[int, list[dict]]:
+    """
+    The representations of all public case studies by enterprise, newest report first,
+    made once per data version. There are a few a year: a page takes its enterprises' from
+    here rather than from a query of its own. The lists are shared: callers only read them.
+    """
+
+    def compute():
+        cases = CaseStudy.objects.filter(status__in=PUBLIC_STATUSES).values(*CASE_STUDY_FIELDS)
+        return {pk: [_case_study_representation(c) for c in entries] for pk, entries in _by_year(cases).items()}
+
+    return cached_for_version(current_version(), ("public case studies",), compute)
+
+
+def _by_year(cases) -> dict[int, list[dict]]:
+    return _grouped(cases, key=lambda c: -c["report_year"])
 
 
 def _grouped(values, key) -> dict[int, list[dict]]:

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from enterprises.models import AnnualList, Enterprise, ListMembership
+from shdt.models import Status
 from shdt.tables import get_table
 from shdt.validators import credit_code_check_character
 from tests.api import WRITE_PERMISSIONS, api_rows, csv_rows, staff_user, token_headers
@@ -373,3 +374,20 @@ def test_staff_may_write_with_their_admin_session(staff_client):
         LIST_URL, {**NEW_ENTERPRISE, "credit_code": valid_credit_code()}, content_type="application/json"
     )
     assert response.status_code == 201, response.content
+
+
+def test_a_page_shows_its_enterprises_public_case_studies_and_follows_a_change_at_once(client, db):
+    # A public page's case studies come from a set made once per data version.
+    enterprise = make_enterprise("上海丁数字科技有限公司")
+    put_on_list(enterprise)
+    draft = make_case_study(enterprise, report_year=2022, status=Status.DRAFT)
+    make_case_study(enterprise, report_year=2021, trade_volume="12.5")
+
+    def case_studies():
+        [row] = client.get(LIST_URL).json()["results"]
+        return [(case["report_year"], case["trade_volume"]) for case in row["case_studies"]]
+
+    assert case_studies() == [(2021, "12.50")]
+    draft.status = Status.PUBLISHED
+    draft.save()
+    assert case_studies() == [(2022, "100.00"), (2021, "12.50")]
