@@ -47,7 +47,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -826,8 +826,6 @@ class TableImport:
 
     def bulk_create(self, model, instances: list) -> list:
         """Create `instances` in batches, and their history rows ("+")."""
-        from django.db import connection
-
         if not instances:
             return []
         if not connection.features.can_return_rows_from_bulk_insert:
@@ -868,8 +866,6 @@ class TableImport:
         the rows hold what those helpers write: the record as written, who, when, why
         and which import.
         """
-        from django.db import connection
-
         if not pks or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
             return
         history = model.history.model
@@ -1039,8 +1035,6 @@ def copy_create(model, instances: list) -> list:
     streamed. bulk_create writes each value into the text of an INSERT, quoted, which was
     a third of an import's time.
     """
-    from django.db import connection
-
     opts = model._meta
     fields = opts.concrete_fields
     quote = connection.ops.quote_name

@@ -244,8 +244,7 @@ def enterprise_page(rows, request, *, public: bool = True) -> list[dict]:
         # The rows of a public page are public enterprises: their public case studies are public.
         cases = public_case_studies()
     else:
-        cases = CaseStudy.objects.filter(AnyOf(F("enterprise_id"), ids)).values(*CASE_STUDY_FIELDS)
-        cases = {pk: [_case_study_representation(c) for c in entries] for pk, entries in _by_year(cases).items()}
+        cases = _case_studies_by_enterprise(CaseStudy.objects.filter(AnyOf(F("enterprise_id"), ids)))
     years = dict(reference_rows(AnnualList, ("pk", "year")))
     memberships = _grouped(memberships.values(*MEMBERSHIP_FIELDS), key=lambda m: -years[m["annual_list_id"]])
     # The few regions and types, from the reference rows of the data version.
@@ -277,14 +276,15 @@ def public_case_studies() -> dict[int, list[dict]]:
     """
 
     def compute():
-        cases = CaseStudy.objects.filter(status__in=PUBLIC_STATUSES).values(*CASE_STUDY_FIELDS)
-        return {pk: [_case_study_representation(c) for c in entries] for pk, entries in _by_year(cases).items()}
+        return _case_studies_by_enterprise(CaseStudy.objects.filter(status__in=PUBLIC_STATUSES))
 
     return cached_for_version(current_version(), ("public case studies",), compute)
 
 
-def _by_year(cases) -> dict[int, list[dict]]:
-    return _grouped(cases, key=lambda c: -c["report_year"])
+def _case_studies_by_enterprise(cases) -> dict[int, list[dict]]:
+    """The representations of `cases` by enterprise, newest report first."""
+    by_enterprise = _grouped(cases.values(*CASE_STUDY_FIELDS), key=lambda c: -c["report_year"])
+    return {pk: [_case_study_representation(c) for c in entries] for pk, entries in by_enterprise.items()}
 
 
 def _grouped(values, key) -> dict[int, list[dict]]:
