@@ -72,7 +72,8 @@ class OptionList(list):
     def __init__(self, facet: "Facet", options: list[Option], *, any_chosen: bool = False):
         super().__init__(options)
         self.facet = facet
-        # Whether the query names the facet at all (even empty): "all" is checked if not.
+        # Whether the query chooses a value of the facet: "all" is checked if not (the form
+        # sends list= for "all", which must come back checked).
         self.any_chosen = any_chosen
 
     def __html__(self) -> str:
@@ -234,7 +235,7 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
             rows=self.present(page.object_list),
             total=paginator.count,
             facets=[
-                (facet, OptionList(facet, facet.options(self.table, params), any_chosen=bool(params.getlist(facet.param))))
+                (facet, OptionList(facet, facet.options(self.table, params), any_chosen=any(params.getlist(facet.param))))
                 for facet in self.facets
             ],
             q=params.get("q", ""),

@@ -214,7 +214,7 @@ def test_chinese_is_the_default(client, report):
 
 @pytest.mark.parametrize(
     "query, all_checked, checked_years",
-    [({}, True, []), ({"list": "2022"}, False, ["2022"]), ({"list": ""}, False, [])],
+    [({}, True, []), ({"list": "2022"}, False, ["2022"]), ({"list": ""}, True, [])],
     ids=["no list chosen", "2022 chosen", "empty list value"],
 )
 def test_the_list_facet_offers_all_lists_and_checks_what_the_query_chose(client, report, query, all_checked, checked_years):
