@@ -112,7 +112,8 @@ def annual_list_publish(annual_list: AnnualList, *, user, note: str = "") -> "Li
     if not row_count:
         raise ValidationError(_("The %(year)d list has no entry under public notice or published.") % {"year": annual_list.year})
     for extension in ("csv", "xlsx", "json"):
-        _, chunks = ENTERPRISES.export(filterset, extension)
+        # Not `_`: that is gettext here, and assigning it would make the message above fail.
+        _filename, chunks = ENTERPRISES.export(filterset, extension)
         files[extension] = b"".join(chunks)
     number = (annual_list.editions.aggregate(top=models.Max("number"))["top"] or 0) + 1
     return ListEdition.objects.create(

@@ -75,3 +75,14 @@ def test_an_edition_refuses_to_be_saved_again(report):
     with pytest.raises(ValueError):
         edition.save()
     assert ListEdition.objects.get(pk=edition.pk).note == ""
+
+
+def test_publishing_a_list_with_nothing_public_is_refused_with_a_message(english):
+    # The message was once unreachable: the function's own `_` hid gettext (UnboundLocalError).
+    from django.core.exceptions import ValidationError
+
+    annual_list = AnnualList.objects.create(year=2031, title="2031年上海数字贸易创新企业")
+    with pytest.raises(ValidationError) as refused:
+        annual_list_publish(annual_list, user=make_reviewer())
+    assert refused.value.messages == ["The 2031 list has no entry under public notice or published."]
+    assert not ListEdition.objects.exists()
