@@ -6,16 +6,12 @@ normalised name, the search text) is among them.
 
 import functools
 
-from django.db.models import F
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from shdt.caching import cached_for_version, current_version, reference_rows
-from shdt.lookups import AnyOf
-from shdt.models import PUBLIC_STATUSES, Notice
 from shdt.api.fields import (
     CodeField,
     OptionalURLField,
@@ -159,25 +155,27 @@ class EnterpriseSerializer(EnterpriseRefSerializer):
 
     class Meta:
         model = Enterprise
+        # In the order of a representation: the enterprise's own stored document, then
+        # what each answer adds (enterprise_document, answer_part).
         fields = [
             "slug",
             "name",
             "name_en",
             "aliases",
-            "region",
-            "business_type",
             "credit_code",
             "website",
+            "source",
+            "memberships",
+            "case_studies",
+            "created_at",
+            "updated_at",
+            "region",
+            "business_type",
             "serial",
             "list_year",
             "list_status",
-            "memberships",
-            "case_studies",
-            "source",
             "url",
             "permalink",
-            "created_at",
-            "updated_at",
         ]
         read_only_fields = fields
 
@@ -191,7 +189,7 @@ class EnterpriseSerializer(EnterpriseRefSerializer):
             _region_representation(enterprise.region),
             _business_type_representation(enterprise.business_type),
             [_membership_of(m) for m in enterprise.memberships.all()],
-            [_case_study_representation(_case_study_values(c)) for c in enterprise.case_studies.all()],
+            [case_study_representation(_case_study_values(c)) for c in enterprise.case_studies.all()],
             AnswerContext(self.context.get("request")),
         )
 
@@ -229,118 +227,79 @@ BUSINESS_TYPE_FIELDS = ("code", "name", "name_en", "aliases")
 _TRADE_VOLUME = CaseStudySummarySerializer().fields["trade_volume"]
 
 
-def enterprise_page(rows, request, *, public: bool = True) -> list[dict]:
-    """
-    The representations of a page of enterprises read as values() rows (ENTERPRISE_ROW_FIELDS):
-    their lists and case studies in one values() query each, regions and types from the
-    reference rows of the data version. No model instance is made: for a page of 50 they
-    cost several times the queries themselves.
-    """
-    rows = list(rows)
-    ids = [row["id"] for row in rows]
-    memberships = ListMembership.objects.filter(AnyOf(F("enterprise_id"), ids))
-    if public:
-        memberships = memberships.filter(status__in=PUBLIC_STATUSES)
-        # The rows of a public page are public enterprises: their public case studies are public.
-        cases = public_case_studies()
-    else:
-        cases = _case_studies_by_enterprise(CaseStudy.objects.filter(AnyOf(F("enterprise_id"), ids)))
-    years = dict(reference_rows(AnnualList, ("pk", "year")))
-    memberships = _grouped(memberships.values(*MEMBERSHIP_FIELDS), key=lambda m: -years[m["annual_list_id"]])
-    # The few regions and types, from the reference rows of the data version.
-    regions = {pk: dict(zip(REGION_FIELDS, values)) for pk, *values in reference_rows(Region, ("pk", *REGION_FIELDS))}
-    types = {
-        pk: _business_type_representation(BusinessType(**dict(zip(BUSINESS_TYPE_FIELDS, values))))
-        for pk, *values in reference_rows(BusinessType, ("pk", *BUSINESS_TYPE_FIELDS))
-    }
-    notices = _notices() if any(m["notice_id"] for entries in memberships.values() for m in entries) else {}
-    answer = AnswerContext(request)
-    return [
-        enterprise_representation(
-            row,
-            regions[row["region_id"]],
-            types[row["business_type_id"]],
-            [_membership_representation(m, years, notices) for m in memberships.get(row["id"], ())],
-            cases.get(row["id"], []),
-            answer,
-        )
-        for row in rows
-    ]
-
-
-def public_case_studies() -> dict[int, list[dict]]:
-    """
-    The representations of all public case studies by enterprise, newest report first,
-    made once per data version. There are a few a year: a page takes its enterprises' from
-    here rather than from a query of its own. The lists are shared: callers only read them.
-    """
-
-    def compute():
-        return _case_studies_by_enterprise(CaseStudy.objects.filter(status__in=PUBLIC_STATUSES))
-
-    return cached_for_version(current_version(), ("public case studies",), compute)
-
-
-def _case_studies_by_enterprise(cases) -> dict[int, list[dict]]:
-    """The representations of `cases` by enterprise, newest report first."""
-    by_enterprise = _grouped(cases.values(*CASE_STUDY_FIELDS), key=lambda c: -c["report_year"])
-    return {pk: [_case_study_representation(c) for c in entries] for pk, entries in by_enterprise.items()}
-
-
-def _grouped(values, key) -> dict[int, list[dict]]:
+def grouped(values, key) -> dict[int, list[dict]]:
     """The rows by enterprise, each enterprise's in the order of `key`."""
-    grouped = {}
+    by_enterprise = {}
     for row in values:
-        grouped.setdefault(row["enterprise_id"], []).append(row)
-    for entries in grouped.values():
+        by_enterprise.setdefault(row["enterprise_id"], []).append(row)
+    for entries in by_enterprise.values():
         entries.sort(key=key)
-    return grouped
-
-
-def _notices() -> dict[int, dict]:
-    return {pk: dict(zip(NOTICE_FIELDS, values)) for pk, *values in reference_rows(Notice, ("pk", *NOTICE_FIELDS))}
+    return by_enterprise
 
 
 class AnswerContext:
     """
     What the enterprises of one answer share, worked out once for all of them: the stems
-    of their addresses (the API's on the client's host, the permalink on SITE_URL) and the
-    time zone their times are shown in.
+    of their addresses (the API's on the client's host, the permalink on SITE_URL).
     """
 
     def __init__(self, request):
         prefix = get_script_prefix()
         self.api_url = _absolute(request, _path_template("api:enterprise_detail", prefix))
         self.permalink = site_url(_path_template("enterprise_detail", prefix))
-        # DRF's field formats the times; given the zone, it does not look it up for each value.
-        self.datetime = serializers.DateTimeField(default_timezone=timezone.get_current_timezone())
 
-    def time(self, value) -> str | None:
-        return self.datetime.to_representation(value) if value is not None else None
+
+# Times are shown in the site's time zone (TIME_ZONE), formatted by DRF's own field. The
+# stored documents hold them so: a new TIME_ZONE needs `manage.py refresh_documents`.
+_TIME = serializers.DateTimeField(default_timezone=timezone.get_default_timezone())
+
+
+def _time(value) -> str | None:
+    return _TIME.to_representation(value) if value is not None else None
 
 
 def enterprise_representation(row, region, business_type, memberships, case_studies, answer: AnswerContext) -> dict:
     """An enterprise as the API shows it, from its row and its related records' representations."""
-    slug = row["slug"]
     return {
-        "slug": slug,
+        **enterprise_document(row, memberships, case_studies),
+        "region": region,
+        "business_type": business_type,
+        **answer_part(row, answer),
+    }
+
+
+def enterprise_document(row, memberships, case_studies) -> dict:
+    """
+    The part of an enterprise's representation that is its own: its fields, its public list
+    entries and case studies. Public pages read it stored (Enterprise.public_document).
+    """
+    return {
+        "slug": row["slug"],
         "name": row["name"],
         "name_en": row["name_en"],
         "aliases": [line.strip() for line in row["aliases"].splitlines() if line.strip()],
-        "region": region,
-        "business_type": business_type,
         "credit_code": row["credit_code"],
         "website": row["website"] or None,
+        "source": row["source"],
+        "memberships": memberships,
+        "case_studies": case_studies,
+        "created_at": _time(row["created_at"]),
+        "updated_at": _time(row["updated_at"]),
+    }
+
+
+def answer_part(row, answer: AnswerContext) -> dict:
+    """
+    What each answer adds after the region and type (reference data, shown as they are now):
+    the serial on the list the query filters by, and the addresses on the client's host.
+    """
+    slug = row["slug"]
+    return {
         "serial": row["list_serial"],
         "list_year": row["list_year"],
         "list_status": row["list_status"],
-        "memberships": memberships,
-        "case_studies": case_studies,
-        "source": row["source"],
         "url": answer.api_url.replace(SLUG, slug),
         "permalink": answer.permalink.replace(SLUG, slug),
-        "created_at": answer.time(row["created_at"]),
-        "updated_at": answer.time(row["updated_at"]),
     }
 
 
@@ -357,7 +316,7 @@ def _business_type_representation(business_type) -> dict:
     }
 
 
-def _membership_representation(values: dict, years: dict, notices: dict) -> dict:
+def membership_representation(values: dict, years: dict, notices: dict) -> dict:
     notice = notices[values["notice_id"]] if values["notice_id"] is not None else None
     return {
         "year": years[values["annual_list_id"]],
@@ -379,14 +338,14 @@ def _membership_of(membership) -> dict:
     notice = membership.notice
     notices = {notice.pk: {name: getattr(notice, name) for name in NOTICE_FIELDS}} if notice else {}
     values = {name: getattr(membership, name) for name in MEMBERSHIP_FIELDS}
-    return _membership_representation(values, {membership.annual_list_id: membership.annual_list.year}, notices)
+    return membership_representation(values, {membership.annual_list_id: membership.annual_list.year}, notices)
 
 
 def _case_study_values(case) -> dict:
     return {name: getattr(case, name) for name in CASE_STUDY_FIELDS}
 
 
-def _case_study_representation(values: dict) -> dict:
+def case_study_representation(values: dict) -> dict:
     volume = values["trade_volume"]
     return {
         "report_year": values["report_year"],

@@ -14,6 +14,7 @@ from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
 
 from shdt.api.permissions import StaffModelPermissionsOrReadOnly
+from shdt.api.renderers import FragmentJSONRenderer
 from shdt.api.schema import parameter
 from shdt.api.views import SlugDetailView, TableListView
 
@@ -22,8 +23,8 @@ from ..models import AnnualList, BusinessType, ListMembership, Region
 from ..selectors import with_public_serial
 from ..services import enterprise_create, enterprise_update, list_membership_delete, list_membership_set
 from ..tables import CASE_STUDIES, ENTERPRISES
+from .documents import PAGE_ROW_FIELDS, enterprise_page_json
 from .serializers import (
-    ENTERPRISE_ROW_FIELDS,
     AnnualListSerializer,
     BusinessTypeSerializer,
     CaseStudySerializer,
@@ -32,7 +33,6 @@ from .serializers import (
     ListMembershipInputSerializer,
     ListMembershipSerializer,
     RegionSerializer,
-    enterprise_page,
 )
 
 TAG_ENTERPRISES = "enterprises"
@@ -169,13 +169,15 @@ class EnterpriseWriteMixin:
 class EnterpriseListView(EnterpriseWriteMixin, TableListView):
     table = ENTERPRISES
     serializer_class = EnterpriseSerializer
+    renderer_classes = [FragmentJSONRenderer]
 
     def list(self, request, *args, **kwargs):
-        # A page is read as values and represented by enterprise_page (the serializer's
-        # representation, without a model instance per row, list entry and case study).
-        rows = self.filter_queryset(self.get_queryset()).values(*ENTERPRISE_ROW_FIELDS)
+        # The serializer's representation, from each enterprise's stored document and what
+        # the answer adds to it (enterprises.api.documents): no model instance, no query of
+        # list entries or case studies, and no encoding of them again.
+        rows = self.filter_queryset(self.get_queryset()).values(*PAGE_ROW_FIELDS)
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(enterprise_page(page, request))
+        return self.get_paginated_response(enterprise_page_json(page, request))
 
     def post(self, request, *args, **kwargs):
         serializer = EnterpriseInputSerializer(data=request.data)
