@@ -41,11 +41,14 @@ class VersionValues:
     """
 
     SIZE = 512
+    # Every instance, for clear_all().
+    instances: list["VersionValues"] = []
 
     def __init__(self):
         self._lock = threading.Lock()
         self._version = None
         self._values = {}
+        VersionValues.instances.append(self)
 
     def get(self, version: int, key: str):
         with self._lock:
@@ -63,6 +66,11 @@ class VersionValues:
         # Tests roll their writes back, so a version number comes round again with other records.
         with self._lock:
             self._version, self._values = None, {}
+
+    @classmethod
+    def clear_all(cls) -> None:
+        for instance in cls.instances:
+            instance.clear()
 
 
 process_values = VersionValues()

@@ -247,7 +247,7 @@ REST_FRAMEWORK = {
     # unset, it throttles by the connecting address.
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=None),
     "DEFAULT_PAGINATION_CLASS": "shdt.api.pagination.RegistryPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["shdt.api.filters.TableFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "shdt.api.schema.RegistryAutoSchema",

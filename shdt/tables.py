@@ -14,6 +14,9 @@ from django.utils.module_loading import import_string
 
 from . import exports
 
+# The tables' base querysets, by table name and whether they are the public ones.
+_base_querysets: dict[tuple[str, bool], QuerySet] = {}
+
 # Each app declares its tables in its own module; this is the one list of them.
 TABLE_PATHS = [
     "enterprises.tables.ENTERPRISES",
@@ -40,12 +43,23 @@ class Table:
 
     def get_queryset(self, *, public: bool = True) -> QuerySet:
         """The records the public sees (under public notice or published), or with `public=False` all of them."""
-        queryset = self.get_all_queryset()
-        return queryset.public() if public else queryset
+        key = (self.name, public)
+        if key not in _base_querysets:
+            # Built once per process, as it depends on nothing but the code; each caller
+            # gets a copy, so the kept one is never evaluated.
+            queryset = self.get_all_queryset()
+            _base_querysets[key] = queryset.public() if public else queryset
+        return _base_querysets[key].all()
 
     def filter(self, params: Mapping, *, public: bool = True):
         """Return the bound filterset of this table for the given query parameters."""
-        return self.filterset_class(params, queryset=self.get_queryset(public=public), public=public)
+        return self.filterset_class(
+            params, queryset=self.get_queryset(public=public), public=public, base_key=self.base_key(public)
+        )
+
+    def base_key(self, public: bool) -> tuple:
+        """What names the base queryset of get_queryset(public=…), for the filtered querysets a FilterSet keeps."""
+        return (self.name, public)
 
     def headers(self) -> list[str]:
         return self.resource_class().get_export_headers()

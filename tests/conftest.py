@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from shdt.caching import process_values
+from shdt.caching import VersionValues
 
 
 @pytest.fixture(autouse=True)
@@ -26,10 +26,10 @@ def _empty_cache(settings):
     # records: what this process kept of a version is forgotten too.
     settings.RESPONSE_CACHE_SECONDS = 0
     cache.clear()
-    process_values.clear()
+    VersionValues.clear_all()
     yield
     cache.clear()
-    process_values.clear()
+    VersionValues.clear_all()
 
 
 @pytest.fixture
