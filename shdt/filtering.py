@@ -68,13 +68,23 @@ class RegistryFilterSet(django_filters.FilterSet):
             self._version = current_version()
 
     @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            kept = self._kept()
+            if kept is not None:
+                # Only valid parameters are kept: no error, and the values they were cleaned to.
+                form.cleaned_data = dict(kept[1])
+                form._errors = ErrorDict()
+        return self._form
+
+    @property
     def errors(self):
-        self._kept()
-        return self.form.errors
+        # A kept queryset's parameters are valid: no need to make the form to say so.
+        return ErrorDict() if self._kept() is not None else self.form.errors
 
     def is_valid(self) -> bool:
-        self._kept()
-        return super().is_valid()
+        return self._kept() is not None or super().is_valid()
 
     @property
     def qs(self):
@@ -91,15 +101,10 @@ class RegistryFilterSet(django_filters.FilterSet):
         return self._qs
 
     def _kept(self):
-        """The kept queryset and cleaned values of these parameters, if any: the form then counts as checked."""
+        """The kept queryset and cleaned values of these parameters, if any."""
         if self._memo_key is None:
             return None
-        kept = filtered_querysets.get(self._version, self._memo_key)
-        if kept is not None and self.form._errors is None:
-            # Only valid parameters are kept: no error, and the values they were cleaned to.
-            self.form.cleaned_data = dict(kept[1])
-            self.form._errors = ErrorDict()
-        return kept
+        return filtered_querysets.get(self._version, self._memo_key)
 
     @classmethod
     def get_filters(cls):
@@ -118,5 +123,8 @@ class RegistryFilterSet(django_filters.FilterSet):
 
     def cleaned(self, name: str):
         """The valid value of one filter (None if absent or refused)."""
+        kept = self._kept()
+        if kept is not None:
+            return kept[1].get(name)
         self.errors  # noqa: B018 -- validates the form, so that cleaned_data exists
         return self.form.cleaned_data.get(name)
