@@ -225,6 +225,7 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
             keys_queryset=self.filterset.qs,
             count_key=(self.table.name, public_params_key(params, ignore=(PAGE_VAR, SORT_VAR))),
             keys_key=(self.table.name, public_params_key(params, ignore=(PAGE_VAR,))),
+            rows_key=(type(self).__qualname__, self.table.name, public_params_key(params, ignore=(PAGE_VAR,))),
             version=current_version(),
         )
         page = paginator.get_page(params.get(PAGE_VAR))

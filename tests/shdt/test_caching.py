@@ -179,3 +179,49 @@ def test_what_a_process_keeps_is_bounded_and_the_oldest_goes_first():
         values.set(1, f"key {n}", n)
     assert values.get(1, "key 0") is None
     assert values.get(1, "key 1") == 1 and values.get(1, f"key {VersionValues.SIZE}") == VersionValues.SIZE
+
+
+# --- A page's SQL compiled once per data version (compiled_rows) -----------------------
+
+
+def test_kept_sql_reads_the_same_rows_as_django_and_reads_them_afresh(report):
+    from shdt.caching import compiled_queries, compiled_rows, current_version
+
+    queryset = Enterprise.objects.public().order_by("name_normalized").values("id", "slug", "public_serial")[5:15]
+    expected = list(queryset)
+    assert compiled_rows(queryset, ("test", 5, 15), current_version()) == expected
+    assert len(compiled_queries._values) == 1
+    # A write the kept SQL did not see: it reads the rows as they are now. (The version is
+    # the same on purpose: only the SQL is kept, never the rows.)
+    Enterprise.objects.filter(pk=expected[0]["id"]).update(public_serial=999)
+    again = compiled_rows(queryset, ("test", 5, 15), current_version())
+    assert again[0]["public_serial"] == 999 and again[1:] == expected[1:]
+
+
+def test_values_that_django_converts_in_python_are_not_kept(report):
+    from shdt.caching import compiled_queries, compiled_rows, current_version
+
+    queryset = Enterprise.objects.order_by("pk").values("slug", "created_at")[:3]
+    rows = compiled_rows(queryset, ("dates",), current_version())
+    assert rows == list(queryset) and rows[0]["created_at"].tzinfo is not None
+    assert len(compiled_queries._values) == (0 if connection.vendor == "sqlite" else 1)
+
+
+def test_pages_of_the_list_and_the_api_keep_their_sql_and_follow_a_change_at_once(client, report):
+    enterprise = Enterprise.objects.public().get(name="上海喜马拉雅科技有限公司")
+    for url in ("/enterprises/?district=minhang", "/api/enterprises/?district=minhang&page_size=100"):
+        assert enterprise.name in client.get(url).content.decode()
+    enterprise_update(enterprise, name_en="Ximalaya Technology")
+    assert "Ximalaya Technology" in client.get("/api/enterprises/?district=minhang&page_size=100").content.decode()
+    enterprise_update(enterprise, region=enterprise.region.__class__.objects.get(code="xuhui"))
+    for url in ("/enterprises/?district=minhang", "/api/enterprises/?district=minhang&page_size=100"):
+        assert enterprise.name not in client.get(url).content.decode()
+
+
+def test_an_empty_page_is_read_without_a_query(report):
+    from shdt.caching import compiled_rows, current_version
+
+    queryset, version = Enterprise.objects.values("id")[0:0], current_version()
+    with CaptureQueriesContext(connection) as queries:
+        assert compiled_rows(queryset, ("empty",), version) == []
+    assert len(queries) == 0
