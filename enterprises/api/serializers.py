@@ -250,12 +250,14 @@ class AnswerContext:
 
 
 # Times are shown in the site's time zone (TIME_ZONE), formatted by DRF's own field. The
-# stored documents hold them so: a new TIME_ZONE needs `manage.py refresh_documents`.
-_TIME = serializers.DateTimeField(default_timezone=timezone.get_default_timezone())
+# stored documents hold them so: after a change of TIME_ZONE, run `manage.py refresh_documents`.
+@functools.cache
+def _time_field(zone) -> serializers.DateTimeField:
+    return serializers.DateTimeField(default_timezone=zone)
 
 
 def _time(value) -> str | None:
-    return _TIME.to_representation(value) if value is not None else None
+    return _time_field(timezone.get_default_timezone()).to_representation(value) if value is not None else None
 
 
 def enterprise_representation(row, region, business_type, memberships, case_studies, answer: AnswerContext) -> dict:

@@ -134,3 +134,17 @@ def test_migrate_gives_every_public_enterprise_without_a_document_its_document(r
     call_command("migrate", verbosity=0)
     assert_documents_true()
     assert enterprise_documents_fill() == 0
+
+
+def test_refresh_documents_rewrites_them_all_after_a_write_by_hand(report, settings):
+    from io import StringIO
+
+    # SQL by hand, and a new time zone: what no write path of the registry sees.
+    EnterpriseDocument.objects.filter(enterprise__name=XIMALAYA).update(body='{"slug":"stale"}')
+    settings.TIME_ZONE = "UTC"
+    output = StringIO()
+    call_command("refresh_documents", stdout=output)
+    assert output.getvalue().strip() == "100 documents written."
+    assert_documents_true()
+    document = EnterpriseDocument.objects.get(enterprise__name=XIMALAYA).body
+    assert '"slug":"shanghaiximalayakeji"' in document and "+08:00" not in document
