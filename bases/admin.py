@@ -1,8 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from shdt.admin import ImportLinkMixin
-from shdt.publishing_admin import PartOfPublishableInlineMixin, PublishableAdminMixin
+from shdt.core.admin import ImportLinkMixin
+from shdt.core.publishing_admin import PartOfPublishableInlineMixin, PublishableAdminMixin
 
 from .models import BaseDomain, ExportBase, Recognition
 

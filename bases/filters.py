@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.filters import YearFilter, coded_filter, district_filter
-from shdt.filtering import RegistryFilterSet
+from shdt.core.filtering import RegistryFilterSet
 
 from .models import BaseDomain, ExportBase, Recognition
 

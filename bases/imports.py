@@ -1,5 +1,5 @@
 """
-How the export-base table is imported (see shdt.imports). A base is matched by its name
+How the export-base table is imported (see shdt.core.imports). A base is matched by its name
 (normalised for width and spaces). Its recognitions travel in three cells, as the export
 writes them: 认定年份 “2021；2022”, 批次 “首批；第二批” and 认定出处, one entry per statement.
 """
@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from shdt.imports import CHANGED, INVALID, NEW, UNCHANGED, Change, RowOutcome, TableImport, header_key
-from shdt.models import unique_slug
-from shdt.text import normalize_name, permalink_slug
+from shdt.core.imports import CHANGED, INVALID, NEW, UNCHANGED, Change, RowOutcome, TableImport, header_key
+from shdt.core.models import unique_slug
+from shdt.core.text import normalize_name, permalink_slug
 
 from .models import ExportBase, Recognition
 from .resources import MULTI_SEPARATOR, ExportBaseResource

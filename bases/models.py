@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import CodedQuerySet, Region
-from shdt.fields import SourceField
-from shdt.models import PermalinkModel, PublishableModel, PublishableQuerySet, registry_history
+from shdt.core.fields import SourceField
+from shdt.core.models import PermalinkModel, PublishableModel, PublishableQuerySet, registry_history
 
 
 class BaseDomain(models.Model):

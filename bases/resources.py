@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
 from enterprises.resources import REGION_HEADERS, region_field
-from shdt.widgets import SpellingForeignKeyWidget, status_field, status_in_file
+from shdt.core.widgets import SpellingForeignKeyWidget, status_field, status_in_file
 
 from .models import BaseDomain, ExportBase
 

@@ -1,4 +1,4 @@
-from shdt.tables import Table
+from shdt.core.tables import Table
 
 from .filters import ExportBaseFilterSet
 from .models import ExportBase

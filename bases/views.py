@@ -3,8 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from shdt.caching import VersionedResponseCacheMixin
-from shdt.listing import Choice, Facet, RegistryListView
+from shdt.core.caching import VersionedResponseCacheMixin
+from shdt.core.listing import Choice, Facet, RegistryListView
 
 from .models import CATEGORY_ENGLISH, BaseDomain, ExportBase, Recognition
 from .tables import EXPORT_BASES

@@ -11,9 +11,9 @@ from django.db import transaction
 
 from enterprises.models import AnnualList, BusinessType, CaseStudy, Enterprise, ListMembership, Region
 from enterprises.services import enterprises_refresh_public_listing
-from shdt.models import Status
-from shdt.text import permalink_slug
-from shdt.versioning import data_version_bump
+from shdt.core.models import Status
+from shdt.core.text import permalink_slug
+from shdt.core.versioning import data_version_bump
 
 YEARS = (2022, 2023, 2024)
 BATCH = 5000

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shdt.validators import CREDIT_CODE_CHARS, credit_code_check_character  # noqa: E402
+from shdt.core.validators import CREDIT_CODE_CHARS, credit_code_check_character  # noqa: E402
 
 REGIONS = ["黄浦", "徐汇", "长宁", "静安", "普陀", "虹口", "杨浦", "闵行", "宝山", "嘉定", "浦东", "金山", "松江", "青浦", "奉贤", "崇明", "临港"]
 TYPES = ["云服务", "数字服务", "数字内容", "跨境电商"]

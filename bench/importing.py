@@ -48,7 +48,7 @@ def _marker(run: int) -> str:
 def bulk_create_rows(content: bytes, year: int) -> None:
     """The baseline: the CSV's rows straight into the tables, no validation, no history."""
     from enterprises.models import AnnualList, BusinessType, Enterprise, ListMembership, Region
-    from shdt.text import normalize_name
+    from shdt.core.text import normalize_name
 
     regions = {r.short_name: r for r in Region.objects.all()}
     types = {t.name: t for t in BusinessType.objects.all()}
@@ -81,14 +81,14 @@ def bulk_create_rows(content: bytes, year: int) -> None:
 
 def dry_run(content: bytes, year: int, file_name: str):
     """What `import_data enterprises FILE --list YEAR --dry-run` calls."""
-    from shdt.imports import import_table
+    from shdt.core.imports import import_table
 
     return import_table("enterprises", content, file_name=file_name, list_year=year, dry_run=True, decisions={})
 
 
 def real_import(content: bytes, year: int, file_name: str):
     """What `import_data enterprises FILE --list YEAR` calls."""
-    from shdt.imports import import_record_create, import_record_run
+    from shdt.core.imports import import_record_create, import_record_run
 
     record = import_record_create(kind="enterprises", file_name=file_name, content=content, list_year=year)
     record.decisions = {}
@@ -103,7 +103,7 @@ def _raw_delete(queryset) -> int:
 def clean_up() -> None:
     """Delete what the runs wrote: their lists, entries, enterprises, history rows and import records."""
     from enterprises.models import AnnualList, Enterprise, ListMembership
-    from shdt.models import ImportRecord
+    from shdt.core.models import ImportRecord
 
     lists = list(AnnualList.objects.filter(year__gte=FIRST_YEAR).values_list("pk", flat=True))
     records = list(ImportRecord.objects.filter(file_name__startswith=FILE_PREFIX).values_list("pk", flat=True))

@@ -6,10 +6,10 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from shdt.admin import ImportLinkMixin
-from shdt.publishing_admin import PublicRowsInlineMixin, PublishableAdminMixin
-from shdt.roles import can_publish
-from shdt.text import normalize_query
+from shdt.core.admin import ImportLinkMixin
+from shdt.core.publishing_admin import PublicRowsInlineMixin, PublishableAdminMixin
+from shdt.core.roles import can_publish
+from shdt.core.text import normalize_query
 
 from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership, Region
 from .services import annual_list_publish

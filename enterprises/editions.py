@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Length
 
-from shdt.models import PUBLIC_STATUSES
+from shdt.core.models import PUBLIC_STATUSES
 
 from .models import AnnualList, ListEdition, ListMembership
 

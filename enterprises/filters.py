@@ -8,10 +8,10 @@ from django import forms
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from shdt.caching import reference_rows
-from shdt.filtering import RegistryFilterSet
-from shdt.models import PUBLIC_STATUSES
-from shdt.text import normalize_query
+from shdt.core.caching import reference_rows
+from shdt.core.filtering import RegistryFilterSet
+from shdt.core.models import PUBLIC_STATUSES
+from shdt.core.text import normalize_query
 
 from .models import AnnualList, BusinessType, CaseStudy, Enterprise, Region
 from .selectors import with_public_serial

@@ -1,5 +1,5 @@
 """
-How the enterprise and case-study tables are imported (see shdt.imports for the path
+How the enterprise and case-study tables are imported (see shdt.core.imports for the path
 every import takes). Matching, per the registry's rules: an enterprise by its credit
 code when the row gives one, else by its name normalised for width and spaces, else by
 one of its aliases; a case study by its enterprise and report year.
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from shdt.imports import (
+from shdt.core.imports import (
     CHANGED,
     INVALID,
     NEW,
@@ -25,8 +25,8 @@ from shdt.imports import (
     find_similar,
     settle_serials,
 )
-from shdt.models import PUBLIC_STATUSES, unique_slug
-from shdt.text import normalize_name, permalink_slug
+from shdt.core.models import PUBLIC_STATUSES, unique_slug
+from shdt.core.text import normalize_name, permalink_slug
 
 from .models import AnnualList, CaseStudy, Enterprise, ListMembership
 from .api.documents import enterprise_documents_refresh

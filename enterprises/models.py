@@ -16,10 +16,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from shdt.fields import CreditCodeField, SourceField, WebsiteField
-from shdt.models import PermalinkModel, PublishableModel, PublishableQuerySet, Status, TimestampedModel, registry_history
-from shdt.text import normalize_name, search_document
-from shdt.validators import validate_registered_name
+from shdt.core.fields import CreditCodeField, SourceField, WebsiteField
+from shdt.core.models import PermalinkModel, PublishableModel, PublishableQuerySet, Status, TimestampedModel, registry_history
+from shdt.core.text import normalize_name, search_document
+from shdt.core.validators import validate_registered_name
 
 # Trade volumes in the report (表 6-1) are in 万美元, i.e. 10,000 US dollars.
 TRADE_VOLUME_UNIT = "万美元"
@@ -110,7 +110,7 @@ class Enterprise(PermalinkModel):
         help_text=_("The registered Chinese name, with full-width parentheses （）."),
     )
     # The key that decides identity: the database refuses two names that differ only
-    # in full-/half-width characters or white space (see shdt.text.normalize_name).
+    # in full-/half-width characters or white space (see shdt.core.text.normalize_name).
     name_normalized = models.CharField(_("normalised name"), max_length=200, unique=True, editable=False)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     aliases = models.TextField(

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from import_export import fields, resources
 
-from shdt.models import STATUS_IN_FILES
-from shdt.sql_exports import SqlTemplate, number, row_number, sql_string, text
-from shdt.widgets import ExactDecimalWidget, SpellingForeignKeyWidget, WholeNumberWidget, status_field, status_in_file
+from shdt.core.models import STATUS_IN_FILES
+from shdt.core.sql_exports import SqlTemplate, number, row_number, sql_string, text
+from shdt.core.widgets import ExactDecimalWidget, SpellingForeignKeyWidget, WholeNumberWidget, status_field, status_in_file
 
 from .models import TRADE_VOLUME_UNIT, BusinessType, CaseStudy, Enterprise, Region
 
@@ -109,7 +109,7 @@ class EnterpriseResource(resources.ModelResource):
 
 
 def enterprise_sql_columns(queryset) -> list:
-    """EnterpriseResource's export columns as SQL over the filtered queryset (see shdt.sql_exports)."""
+    """EnterpriseResource's export columns as SQL over the filtered queryset (see shdt.core.sql_exports)."""
     annotations = queryset.query.annotations
     serial = row_number(queryset)
     if "list_serial" in annotations:

@@ -12,8 +12,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shdt.models import PUBLIC_STATUSES
-from shdt.roles import can_edit_record
+from shdt.core.models import PUBLIC_STATUSES
+from shdt.core.roles import can_edit_record
 
 from .models import AnnualList, Enterprise, ListMembership
 
@@ -106,8 +106,8 @@ def annual_list_publish(annual_list: AnnualList, *, user, note: str = "") -> "Li
     edition is frozen from what the public then sees of the list, as CSV, XLSX and JSON
     with the SHA-256 of each, never to change again.
     """
-    from shdt.models import Status
-    from shdt.publication import records_move
+    from shdt.core.models import Status
+    from shdt.core.publication import records_move
 
     from .models import ListEdition
     from .tables import ENTERPRISES

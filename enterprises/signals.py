@@ -8,7 +8,7 @@ show. Bulk writes, which send no signals, call the refreshes themselves.
 
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 
-from shdt.models import Notice
+from shdt.core.models import Notice
 
 from .models import AnnualList, CaseStudy, Enterprise, ListMembership
 

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from shdt.caching import VersionedResponseCacheMixin, cached_for_version, current_version, reference_rows
-from shdt.exports import FORMATS
-from shdt.listing import Choice, Facet, RegistryListView
-from shdt.models import PUBLIC_STATUSES, Status
+from shdt.core.caching import VersionedResponseCacheMixin, cached_for_version, current_version, reference_rows
+from shdt.core.exports import FORMATS
+from shdt.core.listing import Choice, Facet, RegistryListView
+from shdt.core.models import PUBLIC_STATUSES, Status
 
 from .editions import FILE_FIELDS, edition_changes, editions_listed, previous_edition, public_annual_lists
 from .filters import SORT_CHOICES

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from shdt.admin import ImportLinkMixin
-from shdt.publishing_admin import PublishableAdminMixin
+from shdt.core.admin import ImportLinkMixin
+from shdt.core.publishing_admin import PublishableAdminMixin
 
 from .models import Policy
 

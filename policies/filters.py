@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.filters import YearFilter
 
-from shdt.filtering import RegistryFilterSet
+from shdt.core.filtering import RegistryFilterSet
 
 from .models import PLAN_PERIOD_YEARS, PlanPeriod, Policy
 

@@ -1,5 +1,5 @@
 """
-How the policy table (表 3-2) is imported (see shdt.imports). A document is matched by
+How the policy table (表 3-2) is imported (see shdt.core.imports). A document is matched by
 its title (normalised for width and spaces) and date; a title that appears once in the
 registry is matched by the title alone, so that a corrected date is a change, not a copy.
 """
@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from shdt.imports import CHANGED, NEW, UNCHANGED, RowOutcome, TableImport
-from shdt.text import normalize_name
+from shdt.core.imports import CHANGED, NEW, UNCHANGED, RowOutcome, TableImport
+from shdt.core.text import normalize_name
 
 from .models import Policy
 from .resources import PolicyResource

@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Case, CharField, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from shdt.fields import SourceField
-from shdt.models import PublishableModel, PublishableQuerySet, TimestampedModel, registry_history
+from shdt.core.fields import SourceField
+from shdt.core.models import PublishableModel, PublishableQuerySet, TimestampedModel, registry_history
 
 
 class PlanPeriod(models.TextChoices):

@@ -2,7 +2,7 @@
 
 from import_export import fields, resources
 
-from shdt.widgets import FlexibleDateWidget, WholeNumberWidget, status_field, status_in_file
+from shdt.core.widgets import FlexibleDateWidget, WholeNumberWidget, status_field, status_in_file
 
 from .models import Policy
 

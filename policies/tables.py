@@ -1,4 +1,4 @@
-from shdt.tables import Table
+from shdt.core.tables import Table
 
 from .filters import PolicyFilterSet
 from .models import Policy

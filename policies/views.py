@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from shdt.listing import Choice, Facet, RegistryListView
+from shdt.core.listing import Choice, Facet, RegistryListView
 
 from .filters import issuer_choices
 from .models import PLAN_PERIOD_ENGLISH, PlanPeriod, plan_period_expression

@@ -4,7 +4,7 @@ import functools
 
 from django.urls import get_script_prefix, reverse
 
-from .versioning import request_data_version
+from shdt.core.versioning import request_data_version
 
 # The addresses the header and footer of every page link to, by URL name.
 CHROME_URL_NAMES = (

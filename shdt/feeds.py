@@ -1,7 +1,7 @@
 """
 The public change feed (Atom, at /feed/): what the public has been shown, newest first.
 
-Its entries are the publication events (shdt.models.PublicationEvent) that the public
+Its entries are the publication events (shdt.core.models.PublicationEvent) that the public
 saw happen: a record put under public notice (公示), published or withdrawn; and each
 new edition of a list. Returning a record to draft is a reviewer's internal step, not an
 entry; and the entries of a record that is now a draft again (or deleted) are left out
@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from enterprises.editions import editions_listed
 
-from .models import PUBLIC_STATUSES, PublicationEvent, Status
-from .templatetags.registry import localized
+from shdt.core.models import PUBLIC_STATUSES, PublicationEvent, Status
+from shdt.core.templatetags.registry import localized
 
 FEED_ENTRIES = 50
 FEED_ACTIONS = (Status.NOTICE, Status.PUBLISHED, Status.WITHDRAWN)

@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
-    "shdt",
+    "shdt.core",
     "enterprises",
     "bases",
     "policies",
@@ -62,9 +62,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "shdt.versioning.DataVersionMiddleware",
+    "shdt.core.versioning.DataVersionMiddleware",
     # Right after the data version: a cached public answer skips everything below it.
-    "shdt.caching.ResponseCacheMiddleware",
+    "shdt.core.caching.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CommonMiddleware, so that its redirects and errors carry CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
@@ -144,7 +144,7 @@ AXES_VERBOSE = False
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://shdt")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # The same backend, without a new client object for every call (see the module).
-    CACHES["default"]["BACKEND"] = "shdt.redis_cache.RedisCache"
+    CACHES["default"]["BACKEND"] = "shdt.core.redis_cache.RedisCache"
 # Whole public pages and API answers for anonymous visitors, keyed by the data version
 # (so never older than the records they show); 0 turns the response cache off.
 RESPONSE_CACHE_SECONDS = env.int("RESPONSE_CACHE_SECONDS", default=600)
@@ -236,8 +236,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["shdt.api.permissions.StaffModelPermissionsOrReadOnly"],
-    "DEFAULT_THROTTLE_CLASSES": ["shdt.api.throttling.AnonThrottle", "shdt.api.throttling.UserThrottle"],
+    "DEFAULT_PERMISSION_CLASSES": ["shdt.core.api.permissions.StaffModelPermissionsOrReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": ["shdt.core.api.throttling.AnonThrottle", "shdt.core.api.throttling.UserThrottle"],
     # "N/second|minute|hour|day", per client address for anonymous users, per account for staff.
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
@@ -246,12 +246,12 @@ REST_FRAMEWORK = {
     # Behind a reverse proxy, the number of proxies whose X-Forwarded-For the throttle trusts;
     # unset, it throttles by the connecting address.
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=None),
-    "DEFAULT_PAGINATION_CLASS": "shdt.api.pagination.RegistryPagination",
-    "DEFAULT_FILTER_BACKENDS": ["shdt.api.filters.TableFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "shdt.core.api.pagination.RegistryPagination",
+    "DEFAULT_FILTER_BACKENDS": ["shdt.core.api.filters.TableFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "shdt.api.schema.RegistryAutoSchema",
-    "EXCEPTION_HANDLER": "shdt.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "shdt.core.api.schema.RegistryAutoSchema",
+    "EXCEPTION_HANDLER": "shdt.core.api.exceptions.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -15,7 +15,7 @@ urlpatterns = [
     path("policies/", include("policies.urls")),
     path("stats/", StatsView.as_view(), name="stats"),
     path("feed/", ChangeFeed(), name="change_feed"),
-    path("api/", include("shdt.api.urls")),
+    path("api/", include("shdt.api_urls")),
     # Switching the language changes nothing but a cookie, so it needs no CSRF token; with
     # none in the form, public pages carry no per-visitor token and can be cached whole.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

@@ -7,9 +7,9 @@ from bases.models import ExportBase
 from enterprises.models import AnnualList, BusinessType, CaseStudy, Enterprise, Region
 from policies.models import Policy
 
-from .caching import VersionedResponseCacheMixin
-from .charts import bar_chart
-from .models import PUBLIC_STATUSES
+from shdt.core.caching import VersionedResponseCacheMixin
+from shdt.core.charts import bar_chart
+from shdt.core.models import PUBLIC_STATUSES
 
 
 def latest_public_list():

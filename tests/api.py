@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.http import QueryDict
 from rest_framework.authtoken.models import Token
 
-from shdt.tables import get_table
+from shdt.core.tables import get_table
 
 # What the API lets staff write, by model; a test user gets all of it unless told otherwise.
 WRITE_PERMISSIONS = [

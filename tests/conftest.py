@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from shdt.caching import VersionValues
+from shdt.core.caching import VersionValues
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import itertools
 from bases.models import BaseDomain, ExportBase, Recognition
 from enterprises.models import AnnualList, BusinessType, CaseStudy, Enterprise, ListMembership, Region
 from policies.models import Policy
-from shdt.models import Status
+from shdt.core.models import Status
 
 _numbers = itertools.count(1)
 

@@ -8,9 +8,9 @@ from django.contrib.auth.models import Group, Permission
 
 from enterprises.models import AnnualList, BusinessType, ListMembership, Region
 from enterprises.services import annual_list_publish, enterprise_update
-from shdt.models import Status
-from shdt.publication import notice_open, records_move
-from shdt.roles import REVIEWER
+from shdt.core.models import Status
+from shdt.core.publication import notice_open, records_move
+from shdt.core.roles import REVIEWER
 from tests.factories import make_enterprise, put_on_list
 
 
@@ -25,7 +25,7 @@ def reviewer_group() -> Group:
     """The group 审核员 made by the roles migration, made again if a transactional test emptied the database."""
     group, created = Group.objects.get_or_create(name=REVIEWER)
     if created:
-        grants = import_module("shdt.migrations.0003_roles").ROLES[REVIEWER]
+        grants = import_module("shdt.core.migrations.0003_roles").ROLES[REVIEWER]
         group.permissions.set(
             [Permission.objects.get(content_type__app_label=app, codename=f"{action}_{model}") for app, model, action in grants]
         )

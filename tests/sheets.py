@@ -6,7 +6,7 @@ import json
 
 import openpyxl
 
-from shdt.imports import import_table
+from shdt.core.imports import import_table
 
 
 def xlsx_bytes(headers, rows) -> bytes:

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from bases.models import ExportBase, Recognition
 from enterprises.models import AnnualList, CaseStudy, Enterprise, ListMembership
 from policies.models import Policy
-from shdt.text import normalize_name, search_document
+from shdt.core.text import normalize_name, search_document
 
 pytestmark = pytest.mark.django_db
 

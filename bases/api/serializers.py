@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from enterprises.api.serializers import RegionSerializer
-from shdt.api.fields import PermalinkField, notice_field, status_field
+from shdt.core.api.fields import PermalinkField, notice_field, status_field
 
 from ..models import BaseDomain, ExportBase, Recognition
 

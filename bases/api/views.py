@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from enterprises.api.views import DISTRICT_PARAMETER
-from shdt.api.schema import parameter
-from shdt.api.views import SlugDetailView, TableListView
+from shdt.core.api.schema import parameter
+from shdt.core.api.views import SlugDetailView, TableListView
 
 from ..models import ExportBase, Recognition
 from ..tables import EXPORT_BASES

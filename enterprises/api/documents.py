@@ -25,9 +25,9 @@ import logging
 import orjson
 from django.db.models import F
 
-from shdt.caching import cached_for_version, current_version, reference_rows
-from shdt.lookups import AnyOf
-from shdt.models import PUBLIC_STATUSES, Notice
+from shdt.core.caching import cached_for_version, current_version, reference_rows
+from shdt.core.lookups import AnyOf
+from shdt.core.models import PUBLIC_STATUSES, Notice
 
 from ..models import AnnualList, BusinessType, CaseStudy, Enterprise, EnterpriseDocument, ListMembership, Region
 from .serializers import (

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from shdt.api.fields import (
+from shdt.core.api.fields import (
     CodeField,
     OptionalURLField,
     PermalinkField,

@@ -13,10 +13,10 @@ from rest_framework import generics, permissions, status
 from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
 
-from shdt.api.permissions import StaffModelPermissionsOrReadOnly
-from shdt.api.renderers import FragmentJSONRenderer
-from shdt.api.schema import parameter
-from shdt.api.views import SlugDetailView, TableListView
+from shdt.core.api.permissions import StaffModelPermissionsOrReadOnly
+from shdt.core.api.renderers import FragmentJSONRenderer
+from shdt.core.api.schema import parameter
+from shdt.core.api.views import SlugDetailView, TableListView
 
 from ..filters import SORT_CHOICES
 from ..models import AnnualList, BusinessType, ListMembership, Region

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import shdt.fields
+import shdt.core.fields
 from decimal import Decimal
 from django.db import migrations, models
 
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField(unique=True, validators=[django.core.validators.MinValueValidator(2000)], verbose_name='year')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('title_en', models.CharField(blank=True, max_length=200, verbose_name='English title')),
-                ('source', shdt.fields.SourceField(blank=True, help_text='Where the record comes from, e.g. 《上海数字贸易发展报告 2022》表 3-3.', max_length=200, verbose_name='source')),
+                ('source', shdt.core.fields.SourceField(blank=True, help_text='Where the record comes from, e.g. 《上海数字贸易发展报告 2022》表 3-3.', max_length=200, verbose_name='source')),
             ],
             options={
                 'verbose_name': 'annual list',
@@ -75,9 +75,9 @@ class Migration(migrations.Migration):
                 ('name_normalized', models.CharField(editable=False, max_length=200, unique=True, verbose_name='normalised name')),
                 ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
                 ('aliases', models.TextField(blank=True, help_text='Other spellings and brand names, one per line (e.g. 上海纵游网络科技有限公司, INTSIG).', verbose_name='aliases')),
-                ('credit_code', shdt.fields.CreditCodeField(blank=True, max_length=18, null=True, unique=True, verbose_name='unified social credit code')),
-                ('website', shdt.fields.WebsiteField(blank=True, verbose_name='website')),
-                ('source', shdt.fields.SourceField(blank=True, help_text='Where the record comes from, e.g. 《上海数字贸易发展报告 2022》表 3-3.', max_length=200, verbose_name='source')),
+                ('credit_code', shdt.core.fields.CreditCodeField(blank=True, max_length=18, null=True, unique=True, verbose_name='unified social credit code')),
+                ('website', shdt.core.fields.WebsiteField(blank=True, verbose_name='website')),
+                ('source', shdt.core.fields.SourceField(blank=True, help_text='Where the record comes from, e.g. 《上海数字贸易发展报告 2022》表 3-3.', max_length=200, verbose_name='source')),
                 ('search_text', models.TextField(blank=True, editable=False, verbose_name='search text')),
                 ('business_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='enterprises.businesstype', verbose_name='business type')),
                 ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='enterprises.region', verbose_name='region')),
@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
                 ('technology_experience', models.TextField(blank=True, verbose_name='experience in applying digital technology')),
                 ('business_model_innovation', models.TextField(blank=True, verbose_name='innovation in business models and application scenarios')),
                 ('overseas_markets', models.TextField(blank=True, verbose_name='overseas market development')),
-                ('source', shdt.fields.SourceField(blank=True, help_text='Where the record comes from, e.g. 《上海数字贸易发展报告 2022》表 3-3.', max_length=200, verbose_name='source')),
+                ('source', shdt.core.fields.SourceField(blank=True, help_text='Where the record comes from, e.g. 《上海数字贸易发展报告 2022》表 3-3.', max_length=200, verbose_name='source')),
                 ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='case_studies', to='enterprises.enterprise', verbose_name='enterprise')),
             ],
             options={
@@ -117,7 +117,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('serial', models.PositiveIntegerField(verbose_name='serial number')),
-                ('source', shdt.fields.SourceField(blank=True, help_text='Where the record comes from, e.g. 《上海数字贸易发展报告 2022》表 3-3.', max_length=200, verbose_name='source')),
+                ('source', shdt.core.fields.SourceField(blank=True, help_text='Where the record comes from, e.g. 《上海数字贸易发展报告 2022》表 3-3.', max_length=200, verbose_name='source')),
                 ('annual_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='enterprises.annuallist', verbose_name='annual list')),
                 ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='enterprises.enterprise', verbose_name='enterprise')),
             ],

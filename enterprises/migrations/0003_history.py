@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import shdt.fields
+import shdt.core.fields
 import simple_history.models
 from decimal import Decimal
 from django.conf import settings
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField(db_index=True, validators=[django.core.validators.MinValueValidator(2000)], verbose_name='year')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('title_en', models.CharField(blank=True, max_length=200, verbose_name='English title')),
-                ('source', shdt.fields.SourceField(blank=True, help_text='Where the record comes from, e.g. 《上海数字贸易发展报告 2022》表 3-3.', max_length=200, verbose_name='source')),
+                ('source', shdt.core.fields.SourceField(blank=True, help_text='Where the record comes from, e.g. 《上海数字贸易发展报告 2022》表 3-3.', max_length=200, verbose_name='source')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
                 ('technology_experience', models.TextField(blank=True, verbose_name='experience in applying digital technology')),
                 ('business_model_innovation', models.TextField(blank=True, verbose_name='innovation in business models and application scenarios')),
                 ('overseas_markets', models.TextField(blank=True, verbose_name='overseas market development')),
-                ('source', shdt.fields.SourceField(blank=True, help_text='Where the record comes from, e.g. 《上海数字贸易发展报告 2022》表 3-3.', max_length=200, verbose_name='source')),
+                ('source', shdt.core.fields.SourceField(blank=True, help_text='Where the record comes from, e.g. 《上海数字贸易发展报告 2022》表 3-3.', max_length=200, verbose_name='source')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -85,9 +85,9 @@ class Migration(migrations.Migration):
                 ('name_normalized', models.CharField(db_index=True, editable=False, max_length=200, verbose_name='normalised name')),
                 ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
                 ('aliases', models.TextField(blank=True, help_text='Other spellings and brand names, one per line (e.g. 上海纵游网络科技有限公司, INTSIG).', verbose_name='aliases')),
-                ('credit_code', shdt.fields.CreditCodeField(blank=True, db_index=True, max_length=18, null=True, unique=False, verbose_name='unified social credit code')),
-                ('website', shdt.fields.WebsiteField(blank=True, verbose_name='website')),
-                ('source', shdt.fields.SourceField(blank=True, help_text='Where the record comes from, e.g. 《上海数字贸易发展报告 2022》表 3-3.', max_length=200, verbose_name='source')),
+                ('credit_code', shdt.core.fields.CreditCodeField(blank=True, db_index=True, max_length=18, null=True, unique=False, verbose_name='unified social credit code')),
+                ('website', shdt.core.fields.WebsiteField(blank=True, verbose_name='website')),
+                ('source', shdt.core.fields.SourceField(blank=True, help_text='Where the record comes from, e.g. 《上海数字贸易发展报告 2022》表 3-3.', max_length=200, verbose_name='source')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -110,7 +110,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('serial', models.PositiveIntegerField(verbose_name='serial number')),
-                ('source', shdt.fields.SourceField(blank=True, help_text='Where the record comes from, e.g. 《上海数字贸易发展报告 2022》表 3-3.', max_length=200, verbose_name='source')),
+                ('source', shdt.core.fields.SourceField(blank=True, help_text='Where the record comes from, e.g. 《上海数字贸易发展报告 2022》表 3-3.', max_length=200, verbose_name='source')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from shdt.api.fields import notice_field, status_field
+from shdt.core.api.fields import notice_field, status_field
 
 from ..models import PLAN_PERIOD_ENGLISH, PLAN_PERIOD_YEARS, PlanPeriod, Policy
 

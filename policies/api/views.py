@@ -3,8 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from shdt.api.schema import parameter
-from shdt.api.views import TableListView
+from shdt.core.api.schema import parameter
+from shdt.core.api.views import TableListView
 
 from ..models import PlanPeriod
 from ..tables import POLICIES

@@ -3,7 +3,7 @@
 import pytest
 
 from bases.models import ExportBase, Recognition
-from shdt.imports import CHANGED, Change
+from shdt.core.imports import CHANGED, Change
 from tests.factories import make_base
 from tests.sheets import problems, run, xlsx_bytes
 

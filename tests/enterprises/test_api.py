@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from enterprises.models import AnnualList, Enterprise, ListMembership
-from shdt.models import Status
-from shdt.tables import get_table
-from shdt.validators import credit_code_check_character
+from shdt.core.models import Status
+from shdt.core.tables import get_table
+from shdt.core.validators import credit_code_check_character
 from tests.api import WRITE_PERMISSIONS, api_rows, csv_rows, staff_user, token_headers
 from tests.factories import make_case_study, make_enterprise, put_on_list
 

@@ -14,8 +14,8 @@ from django.core.management import call_command
 from enterprises.api.documents import enterprise_documents, enterprise_documents_fill
 from enterprises.models import AnnualList, CaseStudy, Enterprise, EnterpriseDocument, ListMembership
 from enterprises.services import enterprise_update, list_membership_set
-from shdt.models import Status
-from shdt.publication import records_move
+from shdt.core.models import Status
+from shdt.core.publication import records_move
 from tests.enterprises.test_imports import HEADERS_6_1
 from tests.publishing import make_reviewer, open_notice
 from tests.report_tables import case_studies_6_1

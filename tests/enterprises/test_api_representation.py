@@ -14,7 +14,7 @@ from enterprises.api.serializers import EnterpriseSerializer
 from enterprises.api.views import enterprise_queryset
 from enterprises.tables import ENTERPRISES
 from enterprises.models import CaseStudy, ListMembership
-from shdt.models import Notice, Status
+from shdt.core.models import Notice, Status
 
 pytestmark = pytest.mark.django_db
 

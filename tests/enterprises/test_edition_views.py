@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from enterprises.models import AnnualList
 from enterprises.services import annual_list_publish
-from shdt.models import Status
+from shdt.core.models import Status
 from tests.factories import make_enterprise, put_on_list
 from tests.publishing import ADDED, NAMES, NEW_NAME, make_reviewer, publish_two_editions
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from enterprises.models import AnnualList, CaseStudy, Enterprise, ListMembership
-from shdt.imports import CHANGED, NEW, SIMILAR, UNCHANGED, Change
+from shdt.core.imports import CHANGED, NEW, SIMILAR, UNCHANGED, Change
 from tests.factories import make_enterprise, put_on_list
 from tests.report_tables import case_studies_6_1, enterprises_3_3
 from tests.sheets import csv_bytes, problems, run, xlsx_bytes
@@ -284,7 +284,7 @@ def test_a_case_study_of_an_enterprise_not_in_the_registry_is_an_error():
 
 
 def test_an_import_is_in_the_history_of_each_record_it_wrote(django_user_model):
-    from shdt.imports import import_record_create, import_record_run
+    from shdt.core.imports import import_record_create, import_record_run
 
     user = django_user_model.objects.create_user("editor")
     record = import_record_create(kind="enterprises", file_name="2022.xlsx", content=table_3_3_xlsx(), user=user, list_year=2022)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from enterprises.models import Enterprise
 from enterprises.tables import ENTERPRISES
-from shdt.text import search_document
+from shdt.core.text import search_document
 from tests.api import api_rows
 from tests.factories import make_case_study, make_enterprise, put_on_list
 

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from shdt.text import normalize_name
-from shdt.models import Status
+from shdt.core.text import normalize_name
+from shdt.core.models import Status
 from tests.factories import make_case_study, make_enterprise, put_on_list
 from tests.report_tables import case_studies_6_1, enterprises_3_3
 

@@ -4,7 +4,7 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from shdt.tables import get_table
+from shdt.core.tables import get_table
 from tests.api import api_rows, csv_rows
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from shdt.api.exceptions import api_errors
-from shdt.tables import get_table
+from shdt.core.api.exceptions import api_errors
+from shdt.core.tables import get_table
 
 pytestmark = pytest.mark.django_db
 

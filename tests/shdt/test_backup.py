@@ -28,8 +28,8 @@ from django.db import connection
 from enterprises.models import AnnualList, CaseStudy, Enterprise, ListEdition, ListMembership
 from enterprises.services import annual_list_publish, enterprise_update, list_membership_delete
 from policies.models import Policy
-from shdt.models import DataVersion, ImportRecord, Notice, PublicationEvent, Status
-from shdt.publication import records_move
+from shdt.core.models import DataVersion, ImportRecord, Notice, PublicationEvent, Status
+from shdt.core.publication import records_move
 from tests.factories import make_policy
 from tests.publishing import make_reviewer, move, open_notice
 from tests.sheets import xlsx_bytes

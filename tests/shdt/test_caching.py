@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from enterprises.models import Enterprise, ListMembership
 from enterprises.services import enterprise_update
-from shdt.caching import VersionValues
-from shdt.imports import import_table
-from shdt.models import Status
-from shdt.publication import records_move
-from shdt.roles import REVIEWER
+from shdt.core.caching import VersionValues
+from shdt.core.imports import import_table
+from shdt.core.models import Status
+from shdt.core.publication import records_move
+from shdt.core.roles import REVIEWER
 from tests.sheets import csv_bytes
 
 pytestmark = pytest.mark.django_db
@@ -117,8 +117,8 @@ def test_an_api_reader_with_a_token_is_never_served_an_anonymous_answer(client, 
 def test_the_data_version_read_gives_what_the_database_holds():
     import datetime
 
-    from shdt.models import DataVersion
-    from shdt.versioning import ROW, data_version, data_version_bump
+    from shdt.core.models import DataVersion
+    from shdt.core.versioning import ROW, data_version, data_version_bump
 
     data_version_bump()
     moment = datetime.datetime(2023, 1, 31, 17, 5, 6, 123456, tzinfo=datetime.UTC)
@@ -144,7 +144,7 @@ def test_the_data_version_read_gives_what_the_database_holds():
     ],
 )
 def test_only_the_paths_of_public_views_are_looked_up_in_the_response_cache(rf, path, kept):
-    from shdt.caching import view_keeps_responses
+    from shdt.core.caching import view_keeps_responses
 
     assert view_keeps_responses(rf.get(path)) is kept
 
@@ -185,7 +185,7 @@ def test_what_a_process_keeps_is_bounded_and_the_oldest_goes_first():
 
 
 def test_kept_sql_reads_the_same_rows_as_django_and_reads_them_afresh(report):
-    from shdt.caching import compiled_queries, compiled_rows, current_version
+    from shdt.core.caching import compiled_queries, compiled_rows, current_version
 
     queryset = Enterprise.objects.public().order_by("name_normalized").values("id", "slug", "public_serial")[5:15]
     expected = list(queryset)
@@ -199,7 +199,7 @@ def test_kept_sql_reads_the_same_rows_as_django_and_reads_them_afresh(report):
 
 
 def test_values_that_django_converts_in_python_are_not_kept(report):
-    from shdt.caching import compiled_queries, compiled_rows, current_version
+    from shdt.core.caching import compiled_queries, compiled_rows, current_version
 
     queryset = Enterprise.objects.order_by("pk").values("slug", "created_at")[:3]
     rows = compiled_rows(queryset, ("dates",), current_version())
@@ -219,7 +219,7 @@ def test_pages_of_the_list_and_the_api_keep_their_sql_and_follow_a_change_at_onc
 
 
 def test_an_empty_page_is_read_without_a_query(report):
-    from shdt.caching import compiled_rows, current_version
+    from shdt.core.caching import compiled_rows, current_version
 
     queryset, version = Enterprise.objects.values("id")[0:0], current_version()
     with CaptureQueriesContext(connection) as queries:

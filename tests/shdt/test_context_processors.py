@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from enterprises.models import Enterprise
 from enterprises.services import enterprise_update
-from shdt.models import DataVersion
-from shdt.versioning import ROW
+from shdt.core.models import DataVersion
+from shdt.core.versioning import ROW
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from shdt.text import normalize_name
+from shdt.core.text import normalize_name
 from tests.factories import make_enterprise, put_on_list
 from tests.report_tables import case_studies_6_1, enterprises_3_3, policies_3_2
 

@@ -9,8 +9,8 @@ from enterprises.models import AnnualList, CaseStudy
 from enterprises.services import annual_list_publish
 from policies.models import Policy
 from shdt.feeds import feed_entries
-from shdt.models import Status
-from shdt.publication import records_move
+from shdt.core.models import Status
+from shdt.core.publication import records_move
 from tests.factories import make_case_study, make_enterprise, make_policy, put_on_list
 from tests.publishing import drafts_of, make_reviewer, move, open_notice
 

@@ -1,5 +1,5 @@
 """
-FilterSets keep a request's filtered queryset per data version (shdt.filtering): a kept
+FilterSets keep a request's filtered queryset per data version (shdt.core.filtering): a kept
 one gives the same rows and cleaned values as a fresh one, follows every change at once,
 and only valid parameters of a named base queryset are kept.
 """
@@ -10,7 +10,7 @@ from django.http import QueryDict
 from enterprises.models import Enterprise, Region
 from enterprises.services import enterprise_update
 from enterprises.tables import ENTERPRISES
-from shdt.filtering import filtered_querysets
+from shdt.core.filtering import filtered_querysets
 
 pytestmark = pytest.mark.django_db
 

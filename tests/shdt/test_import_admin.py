@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from enterprises.models import Enterprise, ListMembership
-from shdt.models import ImportRecord
+from shdt.core.models import ImportRecord
 from tests.factories import make_enterprise
 from tests.report_tables import enterprises_3_3
 from tests.sheets import xlsx_bytes
@@ -235,7 +235,7 @@ def test_each_importable_changelist_links_to_the_import_and_its_template(staff_c
 
 def test_an_import_that_stops_on_an_unexpected_error_is_recorded_as_failed(staff_client, monkeypatch):
     from enterprises.imports import EnterpriseImport
-    from shdt.imports import import_record_create, import_record_run
+    from shdt.core.imports import import_record_create, import_record_run
 
     record = import_record_create(kind="enterprises", file_name="x.xlsx", content=xlsx_bytes(HEADERS, [(1, "上海意外科技有限公司", "云服务", "浦东")]))
 

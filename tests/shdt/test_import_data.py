@@ -6,7 +6,7 @@ from django.core.management import call_command
 from bases.models import ExportBase, Recognition
 from enterprises.models import CaseStudy, Enterprise, ListMembership
 from policies.models import Policy
-from shdt.models import ImportRecord
+from shdt.core.models import ImportRecord
 from tests.sheets import xlsx_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

@@ -5,7 +5,7 @@ from django.db import connection
 from django.db.models import F
 
 from enterprises.models import Enterprise, ListMembership
-from shdt.lookups import AnyOf
+from shdt.core.lookups import AnyOf
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from enterprises.tables import ENTERPRISES
 from enterprises.views import EnterpriseListView
-from shdt.caching import CountCachingPaginator, current_version
-from shdt.listing import query_string
+from shdt.core.caching import CountCachingPaginator, current_version
+from shdt.core.listing import query_string
 from tests.factories import make_enterprise, put_on_list
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from enterprises.models import ListMembership
-from shdt.models import Status
-from shdt.publication import notice_open, records_move
-from shdt.roles import REVIEWER
+from shdt.core.models import Status
+from shdt.core.publication import notice_open, records_move
+from shdt.core.roles import REVIEWER
 from tests.factories import make_base, make_case_study, make_enterprise, make_policy, put_on_list
 from tests.shdt.test_export_data import read_table
 

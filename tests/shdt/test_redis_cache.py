@@ -1,6 +1,6 @@
 """The Redis cache backend keeps one client per connection pool (no server needed: clients connect lazily)."""
 
-from shdt.redis_cache import RedisCache
+from shdt.core.redis_cache import RedisCache
 
 
 def test_every_call_of_a_process_uses_the_same_client():
@@ -18,7 +18,7 @@ def test_a_redis_cache_url_selects_this_backend(monkeypatch):
     monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:6379/1")
     try:
         reloaded = importlib.reload(shdt.settings)
-        assert reloaded.CACHES["default"]["BACKEND"] == "shdt.redis_cache.RedisCache"
+        assert reloaded.CACHES["default"]["BACKEND"] == "shdt.core.redis_cache.RedisCache"
         assert reloaded.CACHES["default"]["LOCATION"] == "redis://127.0.0.1:6379/1"
     finally:
         monkeypatch.delenv("CACHE_URL")

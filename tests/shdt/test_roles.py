@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from enterprises.models import BusinessType, Enterprise, ListMembership, Region
-from shdt.models import Status
-from shdt.roles import EDITOR, REVIEWER, VIEWER
+from shdt.core.models import Status
+from shdt.core.roles import EDITOR, REVIEWER, VIEWER
 from tests.api import token_headers
 from tests.factories import make_enterprise, put_on_list
 from tests.sheets import csv_bytes
@@ -198,7 +198,7 @@ def test_a_viewer_changes_nothing(client, role, entries):
 
 
 def test_an_import_refuses_to_change_a_published_record_for_an_editor(role, client, entries):
-    from shdt.imports import import_table
+    from shdt.core.imports import import_table
 
     editor = role(client, EDITOR)
     _, published = entries

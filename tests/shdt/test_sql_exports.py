@@ -1,6 +1,6 @@
 """
-The downloads PostgreSQL writes (shdt.sql_exports) are byte for byte those of the
-resource path in Python (shdt.exports), for text that tests every rule: formula
+The downloads PostgreSQL writes (shdt.core.sql_exports) are byte for byte those of the
+resource path in Python (shdt.core.exports), for text that tests every rule: formula
 triggers, quotes, commas, line breaks, empty and missing values, XML's special and
 forbidden characters, Chinese. The comparison needs PostgreSQL; the read-back tests run
 on both databases.
@@ -17,9 +17,9 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from enterprises.models import Enterprise
-from shdt import exports
-from shdt.models import Status
-from shdt.tables import get_table
+from shdt.core import exports
+from shdt.core.models import Status
+from shdt.core.tables import get_table
 from tests.factories import make_enterprise, put_on_list
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 from pypinyin import Style
 
-from shdt.text import normalize_name, permalink_slug, pinyin_initials, search_document
+from shdt.core.text import normalize_name, permalink_slug, pinyin_initials, search_document
 
 
 def test_full_and_half_width_parentheses_normalise_alike():
@@ -45,7 +45,7 @@ def test_permalink_is_ascii_without_the_legal_form():
 def test_remembered_pinyin_is_what_pypinyin_gives_also_the_second_time(text):
     import pypinyin
 
-    from shdt.text import _keep_unconverted, lazy_pinyin
+    from shdt.core.text import _keep_unconverted, lazy_pinyin
 
     for style, errors in ((Style.NORMAL, "ignore"), (Style.FIRST_LETTER, "ignore"), (Style.NORMAL, _keep_unconverted)):
         expected = pypinyin.lazy_pinyin(text, style=style, errors=errors)

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from shdt.validators import credit_code_check_character, validate_credit_code, validate_registered_name
+from shdt.core.validators import credit_code_check_character, validate_credit_code, validate_registered_name
 
 # Published codes: the example of GB 32100-2015 itself, and two registered companies.
 VALID_CODES = ["91350100M000100Y43", "91110000802100433B", "91310000132200821H"]

@@ -8,7 +8,7 @@ from ..tables import Table
 
 class CachedReadMixin:
     """
-    Let the response cache (shdt.caching.ResponseCacheMiddleware) keep an anonymous
+    Let the response cache (shdt.core.caching.ResponseCacheMiddleware) keep an anonymous
     reader's answer, for the current data version; staff answers are never kept.
     """
 
@@ -25,7 +25,7 @@ class TableListView(CachedReadMixin, generics.ListAPIView):
     """
     List the rows of a registry table with the table's own queryset and filters.
 
-    The queryset and the FilterSet come from `shdt.tables`, the same ones as the public list
+    The queryset and the FilterSet come from `shdt.core.tables`, the same ones as the public list
     page and its downloads: what the public may see is decided there, once, and a filter
     means the same thing on the page, in the file and here.
     """
@@ -41,7 +41,7 @@ class TableListView(CachedReadMixin, generics.ListAPIView):
         return self.table.filterset_class
 
     def get_filterset_kwargs(self) -> dict:
-        # Read by shdt.api.filters.TableFilterBackend. The base queryset is the table's
+        # Read by shdt.core.api.filters.TableFilterBackend. The base queryset is the table's
         # public one, which the FilterSet may then key its kept querysets by; a view that
         # filters another queryset does not give the key.
         if type(self).get_queryset is not TableListView.get_queryset:

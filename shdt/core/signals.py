@@ -1,7 +1,7 @@
 """
 Keep derived data true on every write path: each save or delete of a registry record
 bumps the data version (so caches never serve stale pages). Bulk writes, which send no
-signals, call shdt.versioning.data_version_bump themselves.
+signals, call shdt.core.versioning.data_version_bump themselves.
 """
 
 from django.apps import apps

@@ -4,8 +4,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from shdt.imports import ImportRefused, ImportResult, Problem, import_record_create, import_record_run, import_table, read_upload
-from shdt.tables import all_tables
+from shdt.core.imports import ImportRefused, ImportResult, Problem, import_record_create, import_record_run, import_table, read_upload
+from shdt.core.tables import all_tables
 
 
 class Command(BaseCommand):

@@ -3,9 +3,9 @@ Downloads written by PostgreSQL: the CSV from its own COPY, the XLSX rows as XML
 
 A table that declares its export columns as SQL expressions (`Table.sql_columns`) gets
 this path on PostgreSQL; every other table, and every table on SQLite, goes through the
-resource in Python (shdt.exports). Both paths write the same bytes for the same rows:
+resource in Python (shdt.core.exports). Both paths write the same bytes for the same rows:
 the expressions say in SQL what the resource's fields say in Python, and the cell rules
-here (formula guard, XML escapes) are those of shdt.exports, written once more in SQL.
+here (formula guard, XML escapes) are those of shdt.core.exports, written once more in SQL.
 tests/shdt/test_sql_exports.py compares the two.
 
 The columns are selected from the filtered, ordered queryset of the page itself, so the

@@ -126,7 +126,7 @@ class ImportRecord(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     # [{"row", "column", "code", "message"}], every error of the last check or import.
     errors = models.JSONField(_("errors"), default=list, blank=True)
-    # The preview the staff member confirms: see shdt.imports.ImportResult.as_json().
+    # The preview the staff member confirms: see shdt.core.imports.ImportResult.as_json().
     preview = models.JSONField(_("preview"), null=True, blank=True)
     # Row number → "new" or the id of an existing enterprise, for rows flagged as likely duplicates.
     decisions = models.JSONField(_("decisions"), default=dict, blank=True)
@@ -186,7 +186,7 @@ class PublishableQuerySet(models.QuerySet):
 class PublishableModel(models.Model):
     """
     A record that the public sees only once a reviewer has put it under public notice
-    (公示) or published it. Staff change the state through shdt.publication, never by
+    (公示) or published it. Staff change the state through shdt.core.publication, never by
     editing the field, so that every change is checked and recorded.
     """
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
-from shdt.listing import query_string
+from shdt.core.listing import query_string
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 The admin side of publication: what each role sees and may do with records that have a
 publication status. Editors (录入员) keep drafts; reviewers (审核员) move records between
 states with the actions here; viewers (只读) read. Every move goes through
-shdt.publication, which checks the permission again and records the move.
+shdt.core.publication, which checks the permission again and records the move.
 """
 
 from django import forms

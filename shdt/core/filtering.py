@@ -49,7 +49,7 @@ class RegistryFilterSet(django_filters.FilterSet):
     notice or published count, in joins too) or a staff tool (every record).
 
     Given a request's parameters (a QueryDict) and a `base_key` that names its base
-    queryset (shdt.tables.Table gives its name and whether it is the public one), it keeps
+    queryset (shdt.core.tables.Table gives its name and whether it is the public one), it keeps
     the valid parameters' filtered queryset for the data version, with the values the form
     cleaned them to: the next request with the same parameters takes a copy of the queryset
     instead of checking the form and building the query again (a fifth of an API page's

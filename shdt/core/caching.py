@@ -1,5 +1,5 @@
 """
-Caches keyed by the registry's data version (shdt.versioning): a cached page, count or
+Caches keyed by the registry's data version (shdt.core.versioning): a cached page, count or
 set of choices belongs to one version of the records, and the next change makes a new
 version, so nothing cached is ever served after the records it shows have changed.
 

@@ -3,7 +3,7 @@ The one list view of the public site: filters, facet counts, sorting, paging and
 downloads of exactly the filtered rows.
 
 A page and its downloads read the same query parameters through the same FilterSet
-(shdt.tables.Table.filter), and the view filters before it decides whether to render
+(shdt.core.tables.Table.filter), and the view filters before it decides whether to render
 or to export, so a download is always the rows of the page, all pages of them.
 """
 

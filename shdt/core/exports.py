@@ -5,7 +5,7 @@ Every table and every caller (export_data, the public downloads, the editions) c
 take this path: the rows come from a django-import-export resource over a filtered
 queryset, read in chunks, and each writer streams them without holding the table in
 memory. On PostgreSQL, a table that declares its columns in SQL has its CSV and XLSX
-written by the database instead (shdt.sql_exports), byte for byte the same files.
+written by the database instead (shdt.core.sql_exports), byte for byte the same files.
 
 Spreadsheet safety: a text cell that begins with ``= + - @`` (or a tab or carriage
 return) would run as a formula when the file is opened in Excel. CSV text cells get a
@@ -141,7 +141,7 @@ def json_chunks(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[by
 # --- XLSX -------------------------------------------------------------------------------
 #
 # The workbook is written part by part with zipfile: one sheet whose rows are XML
-# strings, made here from Python values or by PostgreSQL (shdt.sql_exports) by the same
+# strings, made here from Python values or by PostgreSQL (shdt.core.sql_exports) by the same
 # rules. Text cells are inline strings (t="inlineStr"), never formulas; numbers are
 # numbers; the header row is bold and frozen. Cells carry no reference (r="B2"): a reader
 # counts them, so an empty cell is written as <c/>.

@@ -4,8 +4,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from shdt.exports import FORMATS
-from shdt.tables import all_tables
+from shdt.core.exports import FORMATS
+from shdt.core.tables import all_tables
 
 
 class Command(BaseCommand):

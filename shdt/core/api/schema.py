@@ -15,7 +15,7 @@ class DocumentedFiltersExtension(OpenApiFilterExtension):
     from the filters. A test checks that each view documents exactly its FilterSet's filters.
     """
 
-    target_class = "shdt.api.filters.TableFilterBackend"
+    target_class = "shdt.core.api.filters.TableFilterBackend"
     priority = 1  # before drf-spectacular's own django-filter extension
 
     def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):

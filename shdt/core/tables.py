@@ -35,9 +35,9 @@ class Table:
     filterset_class: type
     # The parameters whose values a download's file name carries, in this order.
     filename_params: tuple[str, ...] = ()
-    # The dotted path of the shdt.imports.TableImport that reads this table's spreadsheets.
+    # The dotted path of the shdt.core.imports.TableImport that reads this table's spreadsheets.
     import_path: str = ""
-    # The export columns as SQL expressions over the filtered queryset (shdt.sql_exports),
+    # The export columns as SQL expressions over the filtered queryset (shdt.core.sql_exports),
     # in the resource's order and form: with them, PostgreSQL writes the CSV and XLSX.
     sql_columns: Callable[[QuerySet], list] | None = None
 
@@ -65,7 +65,7 @@ class Table:
         return self.resource_class().get_export_headers()
 
     def importer(self, **options):
-        """Return the importer of this table (see shdt.imports), set up with `options`."""
+        """Return the importer of this table (see shdt.core.imports), set up with `options`."""
         return import_string(self.import_path)(**options)
 
     def rows(self, queryset: QuerySet) -> Iterator[list]:
@@ -90,7 +90,7 @@ class Table:
         return self.filename(filterset, exports.FORMATS[fmt].extension), chunks
 
     def sql_chunks(self, queryset: QuerySet, fmt: str) -> Iterator[bytes]:
-        """The file written by PostgreSQL (see shdt.sql_exports): the same bytes as the resource's path."""
+        """The file written by PostgreSQL (see shdt.core.sql_exports): the same bytes as the resource's path."""
         from . import sql_exports
 
         columns = self.sql_columns(queryset)

@@ -1,7 +1,7 @@
 """
 The admin of imports: upload → preview → confirm, the progress of background imports,
-the changes an import made, and the empty templates. The views only call shdt.imports
-(or queue shdt.tasks, which call the same) and render what the ImportRecord holds.
+the changes an import made, and the empty templates. The views only call shdt.core.imports
+(or queue shdt.core.tasks, which call the same) and render what the ImportRecord holds.
 """
 
 from django import forms
@@ -297,7 +297,7 @@ class NoticeAdmin(admin.ModelAdmin):
 
 @admin.register(PublicationEvent)
 class PublicationEventAdmin(admin.ModelAdmin):
-    """The log of what the public sees changing: written by shdt.publication, read here and in the feed."""
+    """The log of what the public sees changing: written by shdt.core.publication, read here and in the feed."""
 
     list_display = ["at", "action", "kind", "title", "user"]
     list_filter = ["action", "kind"]

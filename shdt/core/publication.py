@@ -1,7 +1,7 @@
 """
 Publication: what the public sees, and who decides it.
 
-A reviewer moves records between the states of shdt.models.Status: puts drafts under
+A reviewer moves records between the states of shdt.core.models.Status: puts drafts under
 public notice (公示), publishes, withdraws, or returns a record to draft so that an
 editor may change it. Every move is checked against the reviewer's permission, written
 with its history, logged as a PublicationEvent (the Atom feed), and counted in the data
