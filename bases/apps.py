@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class BasesConfig(AppConfig):
     name = "bases"
     verbose_name = _("Export bases")
+
+    def ready(self):
+        from shdt.core.registry import register_models, register_tables
+
+        from .models import BaseDomain, ExportBase, Recognition
+        from .tables import EXPORT_BASES
+
+        register_models(ExportBase, Recognition)
+        register_models(BaseDomain, edited_by_editors=False)
+        register_tables(EXPORT_BASES)

@@ -84,6 +84,8 @@ class ExportBase(PublishableModel, PermalinkModel):
         verbose_name_plural = _("export bases")
         permissions = [("publish_exportbase", _("Can put export bases under public notice, publish and withdraw them"))]
 
+    list_url_name = "exportbase_list"
+
     def __str__(self):
         return self.name
 

@@ -290,8 +290,21 @@ class ListMembership(PublishableModel):
             models.UniqueConstraint(fields=["annual_list", "serial"], name="membership_serial_unique"),
         ]
 
+    list_url_name = "enterprise_list"
+
     def __str__(self):
         return f"{self.annual_list.year} · {self.serial} · {self.enterprise.name}"
+
+    @classmethod
+    def page_public_condition(cls) -> models.Q:
+        # An entry's page is its enterprise's profile.
+        return models.Q(enterprise__public_list_year__isnull=False)
+
+    @classmethod
+    def after_publication_change(cls, records) -> None:
+        from .services import enterprises_refresh_public_listing
+
+        enterprises_refresh_public_listing([record.enterprise_id for record in records])
 
     def natural_key(self):
         return (self.annual_list.year, self.enterprise.name_normalized)
@@ -350,8 +363,24 @@ class CaseStudy(PublishableModel, TimestampedModel):
             models.UniqueConstraint(fields=["report_year", "serial"], name="case_study_serial_unique"),
         ]
 
+    list_url_name = "enterprise_list"
+
     def __str__(self):
         return f"{self.report_year} · {self.serial} · {self.enterprise.name}"
+
+    @classmethod
+    def feed_condition(cls) -> models.Q:
+        # A case study is public only with its enterprise: until then it is not named.
+        return models.Q(enterprise__public_list_year__isnull=False)
+
+    page_public_condition = feed_condition
+
+    @classmethod
+    def after_publication_change(cls, records) -> None:
+        # The stored API documents show an enterprise's public case studies.
+        from .api.documents import enterprise_documents_refresh
+
+        enterprise_documents_refresh([record.enterprise_id for record in records])
 
     def natural_key(self):
         return (self.report_year, self.enterprise.name_normalized)

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class PoliciesConfig(AppConfig):
     name = "policies"
     verbose_name = _("Policies")
+
+    def ready(self):
+        from shdt.core.registry import register_models, register_tables
+
+        from .models import Policy
+        from .tables import POLICIES
+
+        register_models(Policy)
+        register_tables(POLICIES)

@@ -82,6 +82,8 @@ class Policy(PublishableModel, TimestampedModel):
             models.UniqueConstraint(fields=["title", "published_on"], name="policy_unique_title_date"),
         ]
 
+    list_url_name = "policy_list"
+
     def __str__(self):
         return self.title
 

@@ -17,18 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .imports import ImportRefused, import_record_create, import_record_run, read_upload, template_xlsx
 from .models import ImportRecord, Notice, PublicationEvent
+from .registry import history_models
 from .tables import all_tables
 
-# The models whose history an import writes, for the page of an import's changes.
-HISTORY_MODELS = [
-    "enterprises.Enterprise",
-    "enterprises.AnnualList",
-    "enterprises.ListMembership",
-    "enterprises.CaseStudy",
-    "bases.ExportBase",
-    "bases.Recognition",
-    "policies.Policy",
-]
 HISTORY_PAGE_ROWS = 500
 
 
@@ -244,14 +235,12 @@ class ImportRecordAdmin(admin.ModelAdmin):
     # What an import changed ----------------------------------------------------------
 
     def changes_view(self, request, object_id):
-        from django.apps import apps
-
         record = get_object_or_404(ImportRecord, pk=object_id)
         if not self.has_view_permission(request, record):
             raise PermissionDenied
         entries = []
-        for label in HISTORY_MODELS:
-            model = apps.get_model(label)
+        # The models whose history an import may write.
+        for model in history_models():
             history = model.history.filter(import_record=record).order_by("history_id")
             for entry in history[:HISTORY_PAGE_ROWS]:
                 entries.append(

@@ -14,6 +14,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self):
-        from . import signals
+        from .models import Notice
+        from .registry import register_models
 
-        signals.connect()
+        # A notice's dates and contact show on the pages of the records under it.
+        register_models(Notice, edited_by_editors=False)

@@ -207,9 +207,30 @@ class PublishableModel(models.Model):
     class Meta:
         abstract = True
 
+    # The public page that stands in for a record's own in the change feed when that is
+    # not public, or when the record has none.
+    list_url_name = "home"
+
     @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
+
+    @classmethod
+    def feed_condition(cls) -> models.Q:
+        """The condition (on the record) for its publication events to be in the public feed."""
+        return models.Q()
+
+    @classmethod
+    def page_public_condition(cls) -> models.Q:
+        """The condition (on the record) for its own page to be public now."""
+        return models.Q(status__in=PUBLIC_STATUSES)
+
+    @classmethod
+    def after_publication_change(cls, records) -> None:
+        """
+        Keep what depends on the records' states true, once shdt.core.publication has moved
+        them (a bulk write: no signal is sent). Nothing by default.
+        """
 
 
 class Notice(models.Model):

@@ -54,7 +54,7 @@ def records_move(queryset, *, to: Status, user, notice: Notice | None = None) ->
         PublicationEvent(action=to, kind=model._meta.label_lower, record_id=r.pk, title=_event_title(r), url=_url(r), user=user)
         for r in records
     )
-    after_publication_change(model, records)
+    model.after_publication_change(records)
     data_version_bump()
     return len(records)
 
@@ -67,21 +67,6 @@ def notice_open(queryset, *, user, title: str, starts_on, ends_on, contact: str)
         notice.save()
         moved = records_move(queryset, to=Status.NOTICE, user=user, notice=notice)
     return notice, moved
-
-
-def after_publication_change(model, records) -> None:
-    """
-    Keep what depends on the records' states true: the enterprises' public list columns,
-    and their stored API documents, which show their public list entries and case studies.
-    """
-    if model._meta.label_lower == "enterprises.listmembership":
-        from enterprises.services import enterprises_refresh_public_listing
-
-        enterprises_refresh_public_listing([record.enterprise_id for record in records])
-    elif model._meta.label_lower == "enterprises.casestudy":
-        from enterprises.api.documents import enterprise_documents_refresh
-
-        enterprise_documents_refresh([record.enterprise_id for record in records])
 
 
 def _event_title(record) -> str:

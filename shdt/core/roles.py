@@ -13,18 +13,15 @@ EDITOR = "录入员"
 REVIEWER = "审核员"
 VIEWER = "只读"
 
-# The models whose drafts an editor keeps; a reviewer publishes them.
-PUBLISHABLE = {
-    "enterprises.listmembership": "enterprises.publish_listmembership",
-    "enterprises.casestudy": "enterprises.publish_casestudy",
-    "bases.exportbase": "bases.publish_exportbase",
-    "policies.policy": "policies.publish_policy",
-}
+
+def publish_permission(model) -> str:
+    """The permission to publish records of a publishable model ("publish_<model>" in its Meta)."""
+    return f"{model._meta.app_label}.publish_{model._meta.model_name}"
 
 
 def can_publish(user, model) -> bool:
     """Whether `user` may change the publication status of records of `model`."""
-    return user.has_perm(PUBLISHABLE[model._meta.label_lower])
+    return user.has_perm(publish_permission(model))
 
 
 def can_edit_record(user, obj) -> bool:

@@ -13,17 +13,11 @@ from django.db.models import QuerySet
 from django.utils.module_loading import import_string
 
 from . import exports
+from .registry import registered_tables
 
 # The tables' base querysets, by table name and whether they are the public ones.
 _base_querysets: dict[tuple[str, bool], QuerySet] = {}
 
-# Each app declares its tables in its own module; this is the one list of them.
-TABLE_PATHS = [
-    "enterprises.tables.ENTERPRISES",
-    "enterprises.tables.CASE_STUDIES",
-    "bases.tables.EXPORT_BASES",
-    "policies.tables.POLICIES",
-]
 
 
 @dataclass(frozen=True)
@@ -119,5 +113,5 @@ def get_table(name: str) -> Table:
 
 
 def all_tables() -> dict[str, Table]:
-    tables = [import_string(path) for path in TABLE_PATHS]
-    return {table.name: table for table in tables}
+    """Every table the apps registered (shdt.core.registry.register_tables), by name."""
+    return registered_tables()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from enterprises.models import AnnualList, CaseStudy
 from enterprises.services import annual_list_publish
 from policies.models import Policy
-from shdt.feeds import feed_entries
+from shdt.core.feed import feed_entries
 from shdt.core.models import Status
 from shdt.core.publication import records_move
 from tests.factories import make_case_study, make_enterprise, make_policy, put_on_list

@@ -1,0 +1,93 @@
+"""
+What each record app tells the framework about itself, from its AppConfig.ready().
+
+The framework imports no record app: an app registers its models (whose writes count in
+the data version, whose history the import pages show, which a reviewer publishes), its
+tables (list pages, downloads, imports) and what it adds to the change feed. Adding a kind
+of record is then one app's business (see the README's Architecture section), in the way
+NetBox's apps register their features.
+
+The registry is filled once, at start-up, and only read afterwards.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models.signals import post_delete, post_save
+
+
+@dataclass(frozen=True)
+class RegisteredModel:
+    model: type
+    # Whether editors keep its records (add, change, delete); else they only read them.
+    edited_by_editors: bool
+
+
+_models: dict[str, RegisteredModel] = {}
+_tables: dict[str, object] = {}
+_feed_sources: list[Callable] = []
+
+
+def register_models(*models, edited_by_editors: bool = True) -> None:
+    """
+    Register models whose rows the public pages, downloads or API show: every save or
+    delete renews the data version, so that no cache serves a page made before it. Bulk
+    writes send no signal; they call shdt.core.versioning.data_version_bump themselves.
+    """
+    for model in models:
+        label = model._meta.label_lower
+        _models[label] = RegisteredModel(model, edited_by_editors)
+        post_save.connect(_version_bump, sender=model, dispatch_uid=f"version-save-{label}")
+        post_delete.connect(_version_bump, sender=model, dispatch_uid=f"version-delete-{label}")
+
+
+def _version_bump(sender, **kwargs):
+    from .versioning import data_version_bump
+
+    data_version_bump()
+
+
+def registered_models() -> list[RegisteredModel]:
+    return list(_models.values())
+
+
+def publishable_models() -> list[type]:
+    """The registered models a reviewer puts under public notice, publishes and withdraws."""
+    from .models import PublishableModel
+
+    return [entry.model for entry in _models.values() if issubclass(entry.model, PublishableModel)]
+
+
+def history_models() -> list[type]:
+    """The registered models that keep a history (django-simple-history) which staff edit."""
+    return [entry.model for entry in _models.values() if entry.edited_by_editors and hasattr(entry.model, "history")]
+
+
+def model_for_label(label: str):
+    """The registered model of a label such as "policies.policy" (KeyError if there is none)."""
+    return _models[label.lower()].model
+
+
+def register_tables(*tables) -> None:
+    """Register tables (shdt.core.tables.Table): their list pages, downloads, exports and imports."""
+    for table in tables:
+        if table.name in _tables and _tables[table.name] is not table:
+            raise ValueError(f"Two tables are named {table.name!r}.")
+        _tables[table.name] = table
+
+
+def registered_tables() -> dict:
+    return dict(_tables)
+
+
+def register_feed_source(entries: Callable) -> None:
+    """
+    Register a function `entries(limit) -> list[shdt.core.feed.FeedEntry]` whose entries
+    join the change feed beside the publication events (e.g. a list's new editions).
+    """
+    if entries not in _feed_sources:
+        _feed_sources.append(entries)
+
+
+def feed_sources() -> Iterable[Callable]:
+    return tuple(_feed_sources)
