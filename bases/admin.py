@@ -1,16 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from shdt.core.admin import ImportLinkMixin
+from shdt.core.admin import CodedReferenceAdmin, ImportLinkMixin
 from shdt.core.publishing_admin import PartOfPublishableInlineMixin, PublishableAdminMixin
 
 from .models import BaseDomain, ExportBase, Recognition
 
 
-@admin.register(BaseDomain)
-class BaseDomainAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "code", "sort_order"]
-    search_fields = ["code", "name", "name_en"]
+admin.site.register(BaseDomain, CodedReferenceAdmin)
 
 
 class RecognitionInline(PartOfPublishableInlineMixin, admin.TabularInline):

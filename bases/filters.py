@@ -3,8 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.filters import YearFilter, coded_filter, district_filter
-from shdt.core.filtering import RegistryFilterSet
+from shdt.core.filtering import RegistryFilterSet, YearFilter, coded_filter
+from shdt.reference.filters import district_filter
 
 from .models import BaseDomain, ExportBase, Recognition
 

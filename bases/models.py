@@ -10,35 +10,17 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import CodedQuerySet, Region
 from shdt.core.fields import SourceField
-from shdt.core.models import PermalinkModel, PublishableModel, PublishableQuerySet, registry_history
+from shdt.reference.models import Region
+from shdt.core.models import CodedReference, PermalinkModel, PublishableModel, PublishableQuerySet, registry_history
 
 
-class BaseDomain(models.Model):
+class BaseDomain(CodedReference):
     """One of the seven fields the bases cover (七大领域): 数字, 文化, 中医药, …"""
 
-    code = models.SlugField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=16, unique=True)
-    name_en = models.CharField(_("English name"), max_length=64)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    objects = CodedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["sort_order", "code"]
+    class Meta(CodedReference.Meta):
         verbose_name = _("base domain")
         verbose_name_plural = _("base domains")
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.code,)
-
-    def spellings(self) -> list[str]:
-        """Return every way a spreadsheet may name this domain (the import's 领域 column)."""
-        return [self.code, self.name, self.name_en]
 
 
 class ExportBaseQuerySet(PublishableQuerySet):

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
-from enterprises.resources import REGION_HEADERS, region_field
 from shdt.core.widgets import SpellingForeignKeyWidget, status_field, status_in_file
+from shdt.reference.resources import REGION_HEADERS, region_field
 
 from .models import BaseDomain, ExportBase
 

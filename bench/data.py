@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from enterprises.models import AnnualList, BusinessType, CaseStudy, Enterprise, ListMembership, Region
-from enterprises.services import enterprises_refresh_public_listing
+from enterprises.models import AnnualList, BusinessType, CaseStudy, Enterprise, ListMembership
+from shdt.reference.models import Region
 from shdt.core.models import Status
 from shdt.core.text import permalink_slug
 from shdt.core.versioning import data_version_bump
@@ -101,6 +101,6 @@ def build(count: int, seed: int = 2022, log=print) -> None:
                                   status=Status.PUBLISHED)
                     )
             CaseStudy.objects.bulk_create(cases)
-            enterprises_refresh_public_listing([enterprise.pk for enterprise in enterprises])
+            Enterprise.objects.filter(pk__in=[enterprise.pk for enterprise in enterprises]).refresh_public_listing()
         log(f"  {min(start + BATCH, count):,} enterprises")
     data_version_bump()

@@ -47,7 +47,8 @@ def _marker(run: int) -> str:
 
 def bulk_create_rows(content: bytes, year: int) -> None:
     """The baseline: the CSV's rows straight into the tables, no validation, no history."""
-    from enterprises.models import AnnualList, BusinessType, Enterprise, ListMembership, Region
+    from enterprises.models import AnnualList, BusinessType, Enterprise, ListMembership
+    from shdt.reference.models import Region
     from shdt.core.text import normalize_name
 
     regions = {r.short_name: r for r in Region.objects.all()}

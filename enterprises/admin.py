@@ -6,27 +6,19 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from shdt.core.admin import ImportLinkMixin
+from shdt.core.admin import CodedReferenceAdmin, ImportLinkMixin
 from shdt.core.publishing_admin import PublicRowsInlineMixin, PublishableAdminMixin
 from shdt.core.roles import can_publish
 from shdt.core.text import normalize_query
 
-from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership, Region
+from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership
 from .services import annual_list_publish
 
 
-@admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ["short_name", "name", "name_en", "code", "sort_order"]
-    search_fields = ["code", "short_name", "name", "name_en"]
-    ordering = ["sort_order"]
-
-
 @admin.register(BusinessType)
-class BusinessTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "code", "aliases", "sort_order"]
-    search_fields = ["code", "name", "name_en", "aliases"]
-    ordering = ["sort_order"]
+class BusinessTypeAdmin(CodedReferenceAdmin):
+    list_display = [*CodedReferenceAdmin.list_display, "aliases"]
+    search_fields = [*CodedReferenceAdmin.search_fields, "aliases"]
 
 
 class ListMembershipInline(PublicRowsInlineMixin, admin.TabularInline):

@@ -11,12 +11,12 @@ class EnterprisesConfig(AppConfig):
 
         from . import signals
         from .feed import edition_feed_entries
-        from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership, Region
+        from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership
         from .tables import CASE_STUDIES, ENTERPRISES
 
         register_models(Enterprise, AnnualList, ListMembership, CaseStudy)
         # Reference data, and the editions a reviewer publishes: editors only read them.
-        register_models(Region, BusinessType, ListEdition, edited_by_editors=False)
+        register_models(BusinessType, ListEdition, edited_by_editors=False)
         register_tables(ENTERPRISES, CASE_STUDIES)
         register_feed_source(edition_feed_entries)
         signals.connect(self)

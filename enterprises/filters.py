@@ -9,11 +9,12 @@ from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from shdt.core.caching import reference_rows
-from shdt.core.filtering import RegistryFilterSet
+from shdt.core.filtering import RegistryFilterSet, YearFilter, coded_filter
 from shdt.core.models import PUBLIC_STATUSES
 from shdt.core.text import normalize_query
+from shdt.reference.filters import district_filter
 
-from .models import AnnualList, BusinessType, CaseStudy, Enterprise, Region
+from .models import AnnualList, BusinessType, CaseStudy, Enterprise
 from .selectors import with_public_serial
 
 SORT_CHOICES = [
@@ -28,53 +29,8 @@ BY_LIST_SERIAL = ["list_serial", "name_normalized"]
 BY_PUBLIC_SERIAL = ["-public_list_year", "public_serial", "name_normalized"]
 
 
-def coded_filter(relation: str, model, label):
-    """
-    A repeatable filter by code (`district=pudong&district=xuhui`): several codes mean
-    either. The valid codes come from the reference table, cached per data version, so
-    that checking a request's codes costs no query.
-    """
-    return CodeFilter(model=model, relation=relation, label=label)
-
-
-class CodeFilter(django_filters.MultipleChoiceFilter):
-    """Filters by the foreign key's ids, looked up from the codes: no join, and an index can serve it."""
-
-    def __init__(self, *, model, relation, **kwargs):
-        self.reference_model = model
-        kwargs.setdefault("choices", lambda: reference_rows(model, ("code", "name")))
-        # A foreign key gives one row per record: DISTINCT would only cost time.
-        kwargs.setdefault("distinct", False)
-        super().__init__(field_name=relation, **kwargs)
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        ids = dict(reference_rows(self.reference_model, ("code", "pk")))
-        return qs.filter(**{f"{self.field_name}__in": [ids[code] for code in value if code in ids]})
-
-
-def district_filter(relation="region"):
-    return coded_filter(relation, Region, _("region"))
-
-
 def business_type_filter(relation="business_type"):
     return coded_filter(relation, BusinessType, _("business type"))
-
-
-class YearFilter(django_filters.NumberFilter):
-    """
-    A year (`year=2021`): a whole number that a date can have. Anything else is refused
-    as a bad value, not passed on to the database (year=0 would fail there, year=2021.5
-    would match 2021).
-    """
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 9999)
-        super().__init__(*args, **kwargs)
 
 
 def filter_search_text(queryset, field_name: str, value: str):

@@ -30,7 +30,6 @@ from shdt.core.text import normalize_name, permalink_slug
 
 from .models import AnnualList, CaseStudy, Enterprise, ListMembership
 from .api.documents import enterprise_documents_refresh
-from .services import enterprises_refresh_public_listing
 from .resources import ALIAS_SEPARATOR, CaseStudyResource, EnterpriseResource
 
 NAME_FIELDS = {"name", "name_en", "aliases"}
@@ -341,9 +340,9 @@ class EnterpriseImport(TableImport):
         # Bulk writes send no signals: the public list columns follow the entries here.
         # They are read from the entries the public sees only, so an entry under no
         # public status (every new one is a draft) cannot change them.
-        enterprises_refresh_public_listing(
-            [m.enterprise_id for m in (*moved, *added) if m.status in PUBLIC_STATUSES]
-        )
+        Enterprise.objects.filter(
+            pk__in=[m.enterprise_id for m in (*moved, *added) if m.status in PUBLIC_STATUSES]
+        ).refresh_public_listing()
 
 
 @dataclass

@@ -2,9 +2,9 @@
 Enterprises and the lists they are on.
 
 A year's list (AnnualList) names enterprises with a serial (ListMembership); an
-enterprise keeps one record across all the years' lists it is on. Regions and
-business types are reference data with the stable codes that URLs, downloads,
-imports and the API share (DOMAIN.md).
+enterprise keeps one record across all the years' lists it is on. Business types are
+reference data with the stable codes that URLs, downloads, imports and the API share
+(DOMAIN.md); regions, which the bases share, are in shdt.reference.
 """
 
 from decimal import Decimal
@@ -13,82 +13,39 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shdt.core.fields import CreditCodeField, SourceField, WebsiteField
-from shdt.core.models import PermalinkModel, PublishableModel, PublishableQuerySet, Status, TimestampedModel, registry_history
+from shdt.core.models import PUBLIC_STATUSES, CodedReference, PermalinkModel, PublishableModel, PublishableQuerySet, Status, TimestampedModel, registry_history
 from shdt.core.text import normalize_name, search_document
 from shdt.core.validators import validate_registered_name
+from shdt.reference.models import Region
 
 # Trade volumes in the report (表 6-1) are in 万美元, i.e. 10,000 US dollars.
 TRADE_VOLUME_UNIT = "万美元"
 TRADE_VOLUME_UNIT_EN = "10,000 USD"
 
 
-class CodedQuerySet(models.QuerySet):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
-
-
-class Region(models.Model):
-    """A district of Shanghai, or the Lingang Special Area, which the lists treat as a region."""
-
-    code = models.SlugField(_("code"), max_length=32, unique=True)
-    short_name = models.CharField(_("short name"), max_length=16, unique=True)
-    name = models.CharField(_("name"), max_length=32, unique=True)
-    name_en = models.CharField(_("English name"), max_length=64)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    objects = CodedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["sort_order", "code"]
-        verbose_name = _("region")
-        verbose_name_plural = _("regions")
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.code,)
-
-    def spellings(self) -> list[str]:
-        """Return every way a spreadsheet may name this region (DOMAIN.md)."""
-        return [self.code, self.short_name, self.name, self.name_en]
-
-
-class BusinessType(models.Model):
+class BusinessType(CodedReference):
     """业务类型: cloud services, digital services, digital content, cross-border e-commerce."""
 
-    code = models.SlugField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=16, unique=True)
-    name_en = models.CharField(_("English name"), max_length=64)
     aliases = models.CharField(
         _("other spellings"),
         max_length=200,
         blank=True,
         help_text=_("Other names the report uses for this type, separated by “;”, e.g. 跨境电商服务."),
     )
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = CodedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["sort_order", "code"]
+    class Meta(CodedReference.Meta):
         verbose_name = _("business type")
         verbose_name_plural = _("business types")
 
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.code,)
-
     def spellings(self) -> list[str]:
-        """Return every way a spreadsheet may name this type."""
         others = [a.strip() for a in self.aliases.replace("；", ";").split(";") if a.strip()]
-        return [self.code, self.name, self.name_en, *others]
+        return [*super().spellings(), *others]
 
 
 class EnterpriseQuerySet(models.QuerySet):
@@ -98,6 +55,28 @@ class EnterpriseQuerySet(models.QuerySet):
     def public(self):
         """The enterprises the public sees: those on a list under public notice or published."""
         return self.filter(public_list_year__isnull=False)
+
+    def refresh_public_listing(self) -> None:
+        """
+        Recompute these enterprises' public list columns (public_list_year, public_serial,
+        public_status) and their stored API documents from their list entries the public
+        sees. Call it after any write to list entries that sends no signal (bulk writes);
+        single saves do it by signal.
+        """
+        from .api.documents import enterprise_documents_refresh
+
+        enterprise_ids = list(self.values_list("pk", flat=True))
+        if not enterprise_ids:
+            return
+        latest = ListMembership.objects.filter(enterprise=OuterRef("pk"), status__in=PUBLIC_STATUSES).order_by(
+            "-annual_list__year"
+        )
+        self.model.objects.filter(pk__in=enterprise_ids).update(
+            public_list_year=Subquery(latest.values("annual_list__year")[:1]),
+            public_serial=Subquery(latest.values("serial")[:1]),
+            public_status=Coalesce(Subquery(latest.values("status")[:1]), Value("")),
+        )
+        enterprise_documents_refresh(enterprise_ids)
 
 
 class Enterprise(PermalinkModel):
@@ -129,7 +108,7 @@ class Enterprise(PermalinkModel):
     search_text = models.TextField(_("search text"), blank=True, editable=False)
     # The latest list the public sees this enterprise on (under public notice or
     # published), its 序号 and status there: derived from the list entries by
-    # enterprises.services.enterprises_refresh_public_listing, so that the public list can
+    # EnterpriseQuerySet.refresh_public_listing, so that the public list can
     # filter and sort on indexed columns. NULL: on no public list, so not public at all.
     public_list_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     public_serial = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -302,9 +281,7 @@ class ListMembership(PublishableModel):
 
     @classmethod
     def after_publication_change(cls, records) -> None:
-        from .services import enterprises_refresh_public_listing
-
-        enterprises_refresh_public_listing([record.enterprise_id for record in records])
+        Enterprise.objects.filter(pk__in=[record.enterprise_id for record in records]).refresh_public_listing()
 
     def natural_key(self):
         return (self.annual_list.year, self.enterprise.name_normalized)

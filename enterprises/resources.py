@@ -11,30 +11,20 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Replace
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from import_export import fields, resources
 
 from shdt.core.models import STATUS_IN_FILES
 from shdt.core.sql_exports import SqlTemplate, number, row_number, sql_string, text
 from shdt.core.widgets import ExactDecimalWidget, SpellingForeignKeyWidget, WholeNumberWidget, status_field, status_in_file
 
-from .models import TRADE_VOLUME_UNIT, BusinessType, CaseStudy, Enterprise, Region
+from .models import TRADE_VOLUME_UNIT, BusinessType, CaseStudy, Enterprise
+from shdt.reference.resources import REGION_HEADERS, region_field
 
 ALIAS_SEPARATOR = "；"
 
-REGION_HEADERS = ("Region", "District", "区域", "所在区域", "所在区", "区")
 BUSINESS_TYPE_HEADERS = ("Business type", "Type", "类型", "类别")
 NAME_HEADERS = ("Name", "Company name", "Company", "Enterprise", "Enterprise name", "企业", "名称", "公司名称")
 SERIAL_HEADERS = ("No.", "No", "Serial", "Serial number", "#", "编号")
-
-
-def region_field(attribute="region"):
-    return fields.Field(
-        attribute=attribute,
-        column_name="所属区域",
-        # Its own msgid: in “unknown region “外滩”” the Chinese noun is 区域, the field's label 所属区域.
-        widget=SpellingForeignKeyWidget(Region, "short_name", noun=pgettext_lazy("noun in “unknown …”", "region")),
-    )
 
 
 def business_type_field(attribute="business_type"):

@@ -7,12 +7,9 @@ import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shdt.core.models import PUBLIC_STATUSES
 from shdt.core.roles import can_edit_record
 
 from .models import AnnualList, Enterprise, ListMembership
@@ -36,29 +33,6 @@ def refuse_public_change(instance, user) -> None:
             _("“%(record)s” is public (%(status)s): a reviewer must return it to draft before it is changed.")
             % {"record": stored, "status": stored.get_status_display()}
         )
-
-
-def enterprises_refresh_public_listing(enterprise_ids) -> None:
-    """
-    Recompute the enterprises' public list columns (public_list_year, public_serial,
-    public_status) and their stored API documents from their list entries the public
-    sees. Call it after any write to list entries that sends no signal (bulk writes);
-    single saves do it by signal.
-    """
-    from .api.documents import enterprise_documents_refresh
-
-    enterprise_ids = list(enterprise_ids)
-    if not enterprise_ids:
-        return
-    latest = ListMembership.objects.filter(enterprise=OuterRef("pk"), status__in=PUBLIC_STATUSES).order_by(
-        "-annual_list__year"
-    )
-    Enterprise.objects.filter(pk__in=enterprise_ids).update(
-        public_list_year=Subquery(latest.values("annual_list__year")[:1]),
-        public_serial=Subquery(latest.values("serial")[:1]),
-        public_status=Coalesce(Subquery(latest.values("status")[:1]), Value("")),
-    )
-    enterprise_documents_refresh(enterprise_ids)
 
 
 def enterprise_create(*, user=None, **fields) -> Enterprise:

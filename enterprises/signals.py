@@ -14,9 +14,7 @@ from .models import AnnualList, CaseStudy, Enterprise, ListMembership
 
 
 def _refresh_listing(sender, instance, **kwargs):
-    from .services import enterprises_refresh_public_listing
-
-    enterprises_refresh_public_listing([instance.enterprise_id])
+    Enterprise.objects.filter(pk=instance.enterprise_id).refresh_public_listing()
 
 
 def _refresh_documents(enterprise_ids) -> None:

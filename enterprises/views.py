@@ -24,7 +24,8 @@ from shdt.core.models import PUBLIC_STATUSES, Status
 
 from .editions import FILE_FIELDS, edition_changes, editions_listed, previous_edition, public_annual_lists
 from .filters import SORT_CHOICES
-from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership, Region
+from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership
+from shdt.reference.models import Region
 from .tables import ENTERPRISES
 
 # An edition's files never change: a client may keep them as long as it likes.

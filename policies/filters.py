@@ -5,9 +5,7 @@ import datetime
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.filters import YearFilter
-
-from shdt.core.filtering import RegistryFilterSet
+from shdt.core.filtering import RegistryFilterSet, YearFilter
 
 from .models import PLAN_PERIOD_YEARS, PlanPeriod, Policy
 

@@ -49,6 +49,7 @@ def not_found(request):
 
 urlpatterns = [
     path("", ApiRootView.as_view(), name="root"),
+    path("", include("shdt.reference.api")),
     path("", include("enterprises.api.urls")),
     path("", include("bases.api.urls")),
     path("", include("policies.api.urls")),

@@ -4,7 +4,8 @@ from django.db.models import Count, Q
 from django.views.generic import TemplateView
 
 from bases.models import ExportBase
-from enterprises.models import AnnualList, BusinessType, CaseStudy, Enterprise, Region
+from enterprises.models import AnnualList, BusinessType, CaseStudy, Enterprise
+from shdt.reference.models import Region
 from policies.models import Policy
 
 from shdt.core.caching import VersionedResponseCacheMixin

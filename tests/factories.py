@@ -4,7 +4,8 @@ import datetime
 import itertools
 
 from bases.models import BaseDomain, ExportBase, Recognition
-from enterprises.models import AnnualList, BusinessType, CaseStudy, Enterprise, ListMembership, Region
+from enterprises.models import AnnualList, BusinessType, CaseStudy, Enterprise, ListMembership
+from shdt.reference.models import Region
 from policies.models import Policy
 from shdt.core.models import Status
 

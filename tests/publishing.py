@@ -6,7 +6,8 @@ from importlib import import_module
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
-from enterprises.models import AnnualList, BusinessType, ListMembership, Region
+from enterprises.models import AnnualList, BusinessType, ListMembership
+from shdt.reference.models import Region
 from enterprises.services import annual_list_publish, enterprise_update
 from shdt.core.models import Status
 from shdt.core.publication import notice_open, records_move

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from enterprises.api.serializers import RegionSerializer
+from shdt.reference.api import RegionSerializer
 from shdt.core.api.fields import PermalinkField, notice_field, status_field
 
 from ..models import BaseDomain, ExportBase, Recognition

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from enterprises.api.views import DISTRICT_PARAMETER
+from shdt.reference.api import DISTRICT_PARAMETER
 from shdt.core.api.schema import parameter
 from shdt.core.api.views import SlugDetailView, TableListView
 

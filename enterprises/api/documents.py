@@ -29,7 +29,8 @@ from shdt.core.caching import cached_for_version, current_version, reference_row
 from shdt.core.lookups import AnyOf
 from shdt.core.models import PUBLIC_STATUSES, Notice
 
-from ..models import AnnualList, BusinessType, CaseStudy, Enterprise, EnterpriseDocument, ListMembership, Region
+from ..models import AnnualList, BusinessType, CaseStudy, Enterprise, EnterpriseDocument, ListMembership
+from shdt.reference.models import Region
 from .serializers import (
     BUSINESS_TYPE_FIELDS,
     CASE_STUDY_FIELDS,

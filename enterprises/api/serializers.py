@@ -23,6 +23,9 @@ from shdt.core.api.fields import (
     status_field,
 )
 
+from shdt.reference.api import RegionSerializer
+from shdt.reference.models import Region
+
 from ..models import (
     TRADE_VOLUME_UNIT,
     TRADE_VOLUME_UNIT_EN,
@@ -31,15 +34,7 @@ from ..models import (
     CaseStudy,
     Enterprise,
     ListMembership,
-    Region,
 )
-
-
-class RegionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Region
-        fields = ["code", "short_name", "name", "name_en"]
-        read_only_fields = fields
 
 
 class BusinessTypeSerializer(serializers.ModelSerializer):

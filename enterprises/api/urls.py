@@ -8,7 +8,6 @@ urlpatterns = [
     path("enterprises/<slug:slug>/", views.EnterpriseDetailView.as_view(), name="enterprise_detail"),
     path("enterprises/<slug:slug>/lists/<int:year>/", views.ListMembershipView.as_view(), name="listmembership_detail"),
     path("case-studies/", views.CaseStudyListView.as_view(), name="casestudy_list"),
-    path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("business-types/", views.BusinessTypeListView.as_view(), name="businesstype_list"),
     path("lists/", views.AnnualListListView.as_view(), name="annuallist_list"),
 ]

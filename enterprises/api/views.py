@@ -16,10 +16,11 @@ from rest_framework.response import Response
 from shdt.core.api.permissions import StaffModelPermissionsOrReadOnly
 from shdt.core.api.renderers import FragmentJSONRenderer
 from shdt.core.api.schema import parameter
-from shdt.core.api.views import SlugDetailView, TableListView
+from shdt.reference.api import DISTRICT_PARAMETER
+from shdt.core.api.views import TAG_REFERENCE, SlugDetailView, TableListView, reference_list_view
 
 from ..filters import SORT_CHOICES
-from ..models import AnnualList, BusinessType, ListMembership, Region
+from ..models import AnnualList, BusinessType, ListMembership
 from ..selectors import with_public_serial
 from ..services import enterprise_create, enterprise_update, list_membership_delete, list_membership_set
 from ..tables import CASE_STUDIES, ENTERPRISES
@@ -32,20 +33,12 @@ from .serializers import (
     EnterpriseSerializer,
     ListMembershipInputSerializer,
     ListMembershipSerializer,
-    RegionSerializer,
 )
 
 TAG_ENTERPRISES = "enterprises"
-TAG_REFERENCE = "reference data"
 
 # The filters of EnterpriseFilterSet, described for API clients. A test checks that these
 # are exactly the FilterSet's parameters, so the two cannot drift apart.
-DISTRICT_PARAMETER = parameter(
-    "district",
-    _("Region code (GET /api/regions/). Repeat it for several: district=pudong&district=xuhui means either."),
-    ["pudong", "xuhui"],
-    many=True,
-)
 BUSINESS_TYPE_PARAMETER = parameter(
     "business_type",
     _(
@@ -310,30 +303,12 @@ class CaseStudyListView(TableListView):
     serializer_class = CaseStudySerializer
 
 
-@extend_schema_view(
-    get=extend_schema(
-        tags=[TAG_REFERENCE],
-        summary=_("List regions"),
-        description=_("The 16 districts of Shanghai and the Lingang Special Area, with the codes filters take."),
-    )
+BusinessTypeListView = reference_list_view(
+    BusinessType,
+    BusinessTypeSerializer,
+    summary=_("List business types"),
+    description=_("The four business types (业务类型), with the codes filters take."),
 )
-class RegionListView(generics.ListAPIView):
-    queryset = Region.objects.all()
-    serializer_class = RegionSerializer
-    filter_backends = ()
-
-
-@extend_schema_view(
-    get=extend_schema(
-        tags=[TAG_REFERENCE],
-        summary=_("List business types"),
-        description=_("The four business types (业务类型), with the codes filters take."),
-    )
-)
-class BusinessTypeListView(generics.ListAPIView):
-    queryset = BusinessType.objects.all()
-    serializer_class = BusinessTypeSerializer
-    filter_backends = ()
 
 
 @extend_schema_view(

@@ -23,6 +23,14 @@ from .tables import all_tables
 HISTORY_PAGE_ROWS = 500
 
 
+class CodedReferenceAdmin(admin.ModelAdmin):
+    """The admin of a reference table (shdt.core.models.CodedReference)."""
+
+    list_display = ["name", "name_en", "code", "sort_order"]
+    search_fields = ["code", "name", "name_en"]
+    ordering = ["sort_order"]
+
+
 def table_choices():
     return [(name, table.resource_class._meta.model._meta.verbose_name_plural) for name, table in all_tables().items()]
 

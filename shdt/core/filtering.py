@@ -3,10 +3,11 @@
 import copy
 
 import django_filters
+from django import forms
 from django.forms.utils import ErrorDict
 from django.http import QueryDict
 
-from .caching import VersionValues, current_version
+from .caching import VersionValues, current_version, reference_rows
 
 
 class FilterCopies(dict):
@@ -128,3 +129,45 @@ class RegistryFilterSet(django_filters.FilterSet):
             return kept[1].get(name)
         self.errors  # noqa: B018 -- validates the form, so that cleaned_data exists
         return self.form.cleaned_data.get(name)
+
+
+def coded_filter(relation: str, model, label):
+    """
+    A repeatable filter by code (`district=pudong&district=xuhui`): several codes mean
+    either. The valid codes come from the reference table, cached per data version, so
+    that checking a request's codes costs no query.
+    """
+    return CodeFilter(model=model, relation=relation, label=label)
+
+
+class CodeFilter(django_filters.MultipleChoiceFilter):
+    """Filters by the foreign key's ids, looked up from the codes: no join, and an index can serve it."""
+
+    def __init__(self, *, model, relation, **kwargs):
+        self.reference_model = model
+        kwargs.setdefault("choices", lambda: reference_rows(model, ("code", "name")))
+        # A foreign key gives one row per record: DISTINCT would only cost time.
+        kwargs.setdefault("distinct", False)
+        super().__init__(field_name=relation, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ids = dict(reference_rows(self.reference_model, ("code", "pk")))
+        return qs.filter(**{f"{self.field_name}__in": [ids[code] for code in value if code in ids]})
+
+
+
+class YearFilter(django_filters.NumberFilter):
+    """
+    A year (`year=2021`): a whole number that a date can have. Anything else is refused
+    as a bad value, not passed on to the database (year=0 would fail there, year=2021.5
+    would match 2021).
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)

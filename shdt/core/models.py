@@ -23,6 +23,40 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
+class CodedQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class CodedReference(models.Model):
+    """
+    A row of reference data (a region, a business type, a base's domain): a stable code
+    that URLs, downloads, imports and the API share (DOMAIN.md), its Chinese and English
+    names, and its place in lists.
+    """
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=32, unique=True)
+    name_en = models.CharField(_("English name"), max_length=64)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = CodedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    def spellings(self) -> list[str]:
+        """Every way a spreadsheet may name this row (the import matches any of them)."""
+        return [self.code, self.name, self.name_en]
+
+
 class PermalinkModel(TimestampedModel):
     """
     A record with a public page at a stable address: the slug is made from the name

@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from enterprises.models import BusinessType, Enterprise, Region
+from enterprises.models import BusinessType, Enterprise
+from shdt.reference.models import Region
 from tests.factories import make_case_study, make_enterprise, put_on_list
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +117,7 @@ def test_a_bad_credit_code_is_refused_in_the_admin(staff_client, two_enterprises
 @pytest.mark.parametrize(
     "model",
     [
-        "enterprises.region",
+        "reference.region",
         "enterprises.businesstype",
         "enterprises.annuallist",
         "enterprises.listmembership",

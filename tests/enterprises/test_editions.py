@@ -6,7 +6,8 @@ import json
 import pytest
 
 from enterprises.editions import edition_changes, edition_rows, permalink_key
-from enterprises.models import AnnualList, Enterprise, ListEdition, Region
+from enterprises.models import AnnualList, Enterprise, ListEdition
+from shdt.reference.models import Region
 from enterprises.services import annual_list_publish, enterprise_update
 from shdt.core.models import Status
 from tests.publishing import ADDED, NAMES, NEW_NAME, make_reviewer, move, open_notice, publish_two_editions

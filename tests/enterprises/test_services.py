@@ -1,7 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from enterprises.models import AnnualList, BusinessType, Region
+from enterprises.models import AnnualList, BusinessType
+from shdt.reference.models import Region
 from enterprises.services import enterprise_create, enterprise_update, list_membership_set
 from tests.factories import make_enterprise
 

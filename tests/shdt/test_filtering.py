@@ -7,7 +7,8 @@ and only valid parameters of a named base queryset are kept.
 import pytest
 from django.http import QueryDict
 
-from enterprises.models import Enterprise, Region
+from enterprises.models import Enterprise
+from shdt.reference.models import Region
 from enterprises.services import enterprise_update
 from enterprises.tables import ENTERPRISES
 from shdt.core.filtering import filtered_querysets

@@ -9,7 +9,8 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from enterprises.models import BusinessType, Enterprise, ListMembership, Region
+from enterprises.models import BusinessType, Enterprise, ListMembership
+from shdt.reference.models import Region
 from shdt.core.models import Status
 from shdt.core.roles import EDITOR, REVIEWER, VIEWER
 from tests.api import token_headers

@@ -5,6 +5,8 @@ from rest_framework import generics
 from ..caching import response_cacheable_mark
 from ..tables import Table
 
+TAG_REFERENCE = "reference data"
+
 
 class CachedReadMixin:
     """
@@ -54,3 +56,18 @@ class SlugDetailView(CachedReadMixin, generics.RetrieveAPIView):
 
     lookup_field = "slug"
     filter_backends = ()
+
+
+def reference_list_view(model, serializer_class, *, summary, description):
+    """
+    The read-only list of a reference table (regions, business types, …): every row, in
+    its order, with the codes that filters take. One view for all of them.
+    """
+    from drf_spectacular.utils import extend_schema
+
+    view = type(
+        f"{model.__name__}ListView",
+        (CachedReadMixin, generics.ListAPIView),
+        {"queryset": model.objects.all(), "serializer_class": serializer_class, "filter_backends": ()},
+    )
+    return extend_schema(tags=[TAG_REFERENCE], summary=summary, description=description)(view)
