@@ -22,7 +22,9 @@ run: setup migrate load
 worker: setup migrate
 	$(BIN)/python manage.py db_worker --no-reload
 
+# The layering contracts (.importlinter) first: a broken one fails in seconds.
 test: setup browser
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 # The browser tests drive Debian's chromium; Playwright's own download does not work here.
