@@ -16,7 +16,8 @@ class EnterprisesConfig(AppConfig):
 
         register_models(Enterprise, AnnualList, ListMembership, CaseStudy)
         # Reference data, and the editions a reviewer publishes: editors only read them.
-        register_models(BusinessType, ListEdition, edited_by_editors=False)
+        register_models(BusinessType, edited_by_editors=False)
+        register_models(ListEdition, edited_by_editors=False, added_by_reviewers=True)
         register_tables(ENTERPRISES, CASE_STUDIES)
         register_feed_source(edition_feed_entries)
         signals.connect(self)

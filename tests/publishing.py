@@ -1,10 +1,9 @@
 """Helpers for tests of publication: a reviewer, and a list's life from draft to its editions."""
 
 import datetime
-from importlib import import_module
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 
 from enterprises.models import AnnualList, BusinessType, ListMembership
 from shdt.reference.models import Region
@@ -23,14 +22,8 @@ def make_reviewer(username="reviewer"):
 
 
 def reviewer_group() -> Group:
-    """The group 审核员 made by the roles migration, made again if a transactional test emptied the database."""
-    group, created = Group.objects.get_or_create(name=REVIEWER)
-    if created:
-        grants = import_module("shdt.core.migrations.0003_roles").ROLES[REVIEWER]
-        group.permissions.set(
-            [Permission.objects.get(content_type__app_label=app, codename=f"{action}_{model}") for app, model, action in grants]
-        )
-    return group
+    """The group 审核员, which every migrate and flush keeps (shdt.core.roles.sync_roles)."""
+    return Group.objects.get(name=REVIEWER)
 
 
 def open_notice(memberships, reviewer, title="2022年名单公示"):

@@ -14,8 +14,20 @@ class CoreConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from .models import Notice
         from .registry import register_models
-
         # A notice's dates and contact show on the pages of the records under it.
         register_models(Notice, edited_by_editors=False)
+        # Once per migrate or flush: after the last app's, when every permission exists.
+        post_migrate.connect(sync_roles_after_last_app, dispatch_uid="shdt-sync-roles")
+
+
+def sync_roles_after_last_app(sender, using="default", **kwargs):
+    from django.apps import apps
+
+    from .roles import sync_roles
+
+    if sender is [app for app in apps.get_app_configs() if app.models_module][-1]:
+        sync_roles(using=using)

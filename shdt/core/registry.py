@@ -21,6 +21,8 @@ class RegisteredModel:
     model: type
     # Whether editors keep its records (add, change, delete); else they only read them.
     edited_by_editors: bool
+    # Whether reviewers add its records (e.g. a list's editions, which they publish).
+    added_by_reviewers: bool
 
 
 _models: dict[str, RegisteredModel] = {}
@@ -28,7 +30,7 @@ _tables: dict[str, object] = {}
 _feed_sources: list[Callable] = []
 
 
-def register_models(*models, edited_by_editors: bool = True) -> None:
+def register_models(*models, edited_by_editors: bool = True, added_by_reviewers: bool = False) -> None:
     """
     Register models whose rows the public pages, downloads or API show: every save or
     delete renews the data version, so that no cache serves a page made before it. Bulk
@@ -36,7 +38,7 @@ def register_models(*models, edited_by_editors: bool = True) -> None:
     """
     for model in models:
         label = model._meta.label_lower
-        _models[label] = RegisteredModel(model, edited_by_editors)
+        _models[label] = RegisteredModel(model, edited_by_editors, added_by_reviewers)
         post_save.connect(_version_bump, sender=model, dispatch_uid=f"version-save-{label}")
         post_delete.connect(_version_bump, sender=model, dispatch_uid=f"version-delete-{label}")
 
