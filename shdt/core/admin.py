@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from .imports import ImportRefused, import_record_create, import_record_run, read_upload, template_xlsx
 from .models import ImportRecord, Notice, PublicationEvent
 from .registry import history_models
-from .tables import all_tables
+from .tables import all_tables, importable_tables
 
 HISTORY_PAGE_ROWS = 500
 
@@ -32,7 +32,7 @@ class CodedReferenceAdmin(admin.ModelAdmin):
 
 
 def table_choices():
-    return [(name, table.resource_class._meta.model._meta.verbose_name_plural) for name, table in all_tables().items()]
+    return [(name, table.resource_class._meta.model._meta.verbose_name_plural) for name, table in importable_tables().items()]
 
 
 def kind_label(kind: str) -> str:
@@ -273,7 +273,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
     # Templates ---------------------------------------------------------------------
 
     def template_view(self, request, kind):
-        if kind not in all_tables():
+        if kind not in importable_tables():
             raise PermissionDenied
         response = HttpResponse(
             template_xlsx(kind),

@@ -112,6 +112,11 @@ def get_table(name: str) -> Table:
     return all_tables()[name]
 
 
+def importable_tables() -> dict[str, Table]:
+    """The tables that spreadsheets can be imported into (those with an importer)."""
+    return {name: table for name, table in all_tables().items() if table.import_path}
+
+
 def all_tables() -> dict[str, Table]:
     """Every table the apps registered (shdt.core.registry.register_tables), by name."""
     return registered_tables()

@@ -5,7 +5,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from shdt.core.imports import ImportRefused, ImportResult, Problem, import_record_create, import_record_run, import_table, read_upload
-from shdt.core.tables import all_tables
+from shdt.core.tables import importable_tables
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(all_tables()), help="Which table the file holds.")
+        parser.add_argument("kind", choices=sorted(importable_tables()), help="Which table the file holds.")
         parser.add_argument("file", help="The file to import (- for standard input).")
         parser.add_argument(
             "--list",
