@@ -1,7 +1,9 @@
 """The public change feed (Atom, at /feed/); its entries are made by shdt.core.feed."""
 
 from django.contrib.syndication.views import Feed
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy
 
@@ -29,7 +31,10 @@ class ChangeFeed(Feed):
         return entry.title
 
     def item_description(self, entry):
-        return entry.description
+        # Atom's <summary type="html"> is read as HTML once the XML is decoded: the text
+        # (names come from staff and imports) is escaped for HTML here, so that a name such
+        # as 上海<script>…</script>科技有限公司 reads as itself in every feed reader.
+        return linebreaksbr(escape(entry.description))
 
     def item_link(self, entry):
         return entry.link

@@ -126,3 +126,15 @@ def test_the_feed_keeps_the_latest_entries(reviewer):
 def test_every_page_advertises_the_feed(client, report):
     html = client.get(reverse("home")).content.decode()
     assert f'<link rel="alternate" type="application/atom+xml" href="{reverse("change_feed")}"' in html
+
+
+def test_a_hostile_name_reads_as_text_in_feed_readers_never_as_markup(client, reviewer):
+    policy = make_policy("上海<script>alert(1)</script>科技有限公司", status=Status.DRAFT)
+    records_move(Policy.objects.filter(pk=policy.pk), to=Status.PUBLISHED, user=reviewer)
+
+    [entry] = read_feed(client)
+
+    # A feed reader decodes <summary type="html"> as HTML: what it gets must be escaped text.
+    assert "<script>" not in entry["summary"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in entry["summary"]
+    assert entry["title"] == "Published: 上海<script>alert(1)</script>科技有限公司"
