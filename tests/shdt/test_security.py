@@ -52,7 +52,8 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 def test_production_cookies_are_https_only(tmp_path):
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, "
+        "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -61,7 +62,15 @@ def test_production_cookies_are_https_only(tmp_path):
         capture_output=True,
         text=True,
     )
-    assert result.stdout.split() == ["True", "True", "True", "31536000"], result.stderr
+    # HSTS for this host only: subdomains and preloading are the whole domain's decision.
+    assert result.stdout.split() == ["True", "True", "True", "31536000", "False", "False"], result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_refuse_devices_and_payments_to_every_frame(client):
+    policy = client.get(reverse("home"))["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()"):
+        assert feature in policy
 
 
 @pytest.mark.django_db
