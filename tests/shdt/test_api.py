@@ -129,6 +129,27 @@ def test_anonymous_clients_are_throttled_with_429(client, settings):
     assert "detail" in response.json()
 
 
+def test_a_forged_forwarded_for_header_does_not_lift_the_limit(client, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": None}}
+    url = reverse("api:region_list")
+    answers = [client.get(url, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(5)]
+    assert answers == [200, 200, 200, 429, 429]
+
+
+def test_behind_a_trusted_proxy_clients_are_counted_by_the_address_it_reports(client, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": None},
+        "NUM_PROXIES": 1,
+    }
+    url = reverse("api:region_list")
+    # Five clients behind the proxy, each once: none is over the limit.
+    assert [client.get(url, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(5)] == [200] * 5
+    # One client, whatever it writes before the proxy's entry, is counted as itself.
+    answers = [client.get(url, HTTP_X_FORWARDED_FOR=f"10.9.9.{n}, 198.51.100.7").status_code for n in range(4)]
+    assert answers == [200, 200, 200, 429]
+
+
 def test_cors_is_off_by_default(client):
     response = client.get(reverse("api:region_list"), HTTP_ORIGIN="https://elsewhere.example")
     assert "Access-Control-Allow-Origin" not in response

@@ -11,11 +11,22 @@ class RateFromSettingsMixin:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
-class AnonThrottle(RateFromSettingsMixin, AnonRateThrottle):
+class ClientAddressMixin:
+    def get_ident(self, request):
+        # With no trusted proxy named (API_NUM_PROXIES unset), DRF would key a client by the
+        # whole X-Forwarded-For, which any client writes as it likes: a new value each
+        # request would lift the limit. Without proxies only the connecting address counts;
+        # with them, DRF takes the address the last trusted proxy reports.
+        if not api_settings.NUM_PROXIES:
+            return request.META.get("REMOTE_ADDR")
+        return super().get_ident(request)
+
+
+class AnonThrottle(ClientAddressMixin, RateFromSettingsMixin, AnonRateThrottle):
     """Anonymous clients, counted by address: API_THROTTLE_ANON."""
 
 
-class UserThrottle(RateFromSettingsMixin, UserRateThrottle):
+class UserThrottle(ClientAddressMixin, RateFromSettingsMixin, UserRateThrottle):
     """Signed-in staff, counted by account: API_THROTTLE_USER."""
 
     def get_cache_key(self, request, view):
