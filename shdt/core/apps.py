@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self):
-        from . import signals
+        from . import signals, versioning
 
         signals.connect()
+        versioning.connect(self)
