@@ -1,9 +1,19 @@
 """Shared fixtures. Test data comes from small helpers here or from the report's own fixture."""
 
 import uuid
+from importlib import import_module
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+
+# The rows that migrations write (reference data, roles), by each migration's own function.
+DATA_MIGRATIONS = [
+    ("enterprises.migrations.0002_reference_data", "create"),
+    ("bases.migrations.0002_reference_data", "create"),
+    ("shdt.core.migrations.0003_roles", "create_roles"),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +38,24 @@ def _own_cache_prefix(settings):
         **settings.CACHES,
         "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"},
     }
+
+
+@pytest.fixture(scope="session")
+def _migrated_apps(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        return MigrationLoader(connection).project_state().apps
+
+
+@pytest.fixture
+def committed_db(transactional_db, _migrated_apps):
+    """
+    The database for a test whose writes commit, as a server's do: caches are filled only
+    outside a transaction. Such a test's database is emptied after it, the rows that
+    migrations wrote included, so they are written again first (with
+    `django_db(transaction=True)`: pytest-django then orders the test after the others).
+    """
+    for module, function in DATA_MIGRATIONS:
+        getattr(import_module(module), function)(_migrated_apps, None)
 
 
 @pytest.fixture

@@ -18,9 +18,8 @@ from shdt.core.publication import records_move
 from shdt.core.roles import REVIEWER
 from tests.sheets import csv_bytes
 
-# Caches are filled only outside a transaction: these tests commit, as a server does
-# (and get back the reference data of the migrations that each flush removes).
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Caches are filled only outside a transaction: these tests commit, as a server does.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("committed_db")]
 
 SLUG = "shanghaiximalayakeji"
 OLD, NEW = "上海喜马拉雅科技有限公司", "上海喜马拉雅网络科技有限公司"

@@ -13,9 +13,8 @@ from enterprises.tables import ENTERPRISES
 from shdt.core.caching import current_token
 from shdt.core.filtering import filtered_querysets
 
-# Nothing is kept inside a transaction: these tests commit, as a server does (and get
-# back the reference data of the migrations that each flush removes).
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Nothing is kept inside a transaction: these tests commit, as a server does.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("committed_db")]
 
 PARAMS = "district=pudong&business_type=digital-services&list=2022"
 

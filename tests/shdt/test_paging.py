@@ -82,7 +82,8 @@ def test_the_list_page_by_keys_shows_the_rows_of_the_plain_order(client, enterpr
 
 
 # Keys are kept only outside a transaction: this test commits, as a server does.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("committed_db")
 def test_a_deep_page_again_reads_no_keys_and_a_change_is_seen_at_once(client, enterprises, monkeypatch):
     monkeypatch.setattr(CountCachingPaginator, "DEFERRED_JOIN_OFFSET", 1)
     monkeypatch.setattr(EnterpriseListView, "paginate_by", PER_PAGE)

@@ -54,12 +54,12 @@ def test_every_change_names_a_state_never_named_before():
 
 # --- Rolled-back writes -------------------------------------------------------------
 
-# These commit, as a server does: nothing is cached inside a transaction.
-committing = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# These commit, as a server does: nothing is cached inside a transaction (committed_db).
+committing = pytest.mark.django_db(transaction=True)
 
 
 @committing
-def test_a_rolled_back_change_leaves_no_page_of_it_in_the_cache(client, report, response_cache, rf):
+def test_a_rolled_back_change_leaves_no_page_of_it_in_the_cache(committed_db, client, report, response_cache, rf):
     assert all(OLD in text for text in shown(client).values())
     before = token()
     with pytest.raises(Rollback), transaction.atomic():
@@ -79,7 +79,7 @@ def test_a_rolled_back_change_leaves_no_page_of_it_in_the_cache(client, report, 
 
 
 @committing
-def test_a_write_not_yet_named_by_a_token_is_never_cached_under_the_committed_one(client, report, response_cache):
+def test_a_write_not_yet_named_by_a_token_is_never_cached_under_the_committed_one(committed_db, client, report, response_cache):
     # A bulk write names its change (data_version_bump) only after its rows: until then
     # the transaction reads its own rows under the committed token.
     before = token()
@@ -96,7 +96,7 @@ def test_a_write_not_yet_named_by_a_token_is_never_cached_under_the_committed_on
 
 
 @committing
-def test_a_value_computed_while_a_change_committed_is_not_kept_under_the_old_token(client, report, response_cache, monkeypatch):
+def test_a_value_computed_while_a_change_committed_is_not_kept_under_the_old_token(committed_db, client, report, response_cache, monkeypatch):
     # A request read the token, then another process committed a change before the
     # request stored what it computed: that is not kept under the old token, which a
     # restore of a backup could bring back with other records.
