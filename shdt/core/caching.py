@@ -59,14 +59,11 @@ class VersionValues:
     """
 
     SIZE = 512
-    # Every instance, for clear_all().
-    instances: list["VersionValues"] = []
 
     def __init__(self):
         self._lock = threading.Lock()
         self._token = None
         self._values = {}
-        VersionValues.instances.append(self)
 
     def get(self, token: str, key):
         if not may_cache():
@@ -87,11 +84,6 @@ class VersionValues:
     def clear(self) -> None:
         with self._lock:
             self._token, self._values = None, {}
-
-    @classmethod
-    def clear_all(cls) -> None:
-        for instance in cls.instances:
-            instance.clear()
 
 
 process_values = VersionValues()

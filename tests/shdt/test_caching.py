@@ -167,19 +167,19 @@ def test_counts_and_facets_follow_a_change_at_once_without_the_response_cache(cl
 
 def test_what_a_process_keeps_of_a_version_is_forgotten_when_the_version_moves_on():
     values = VersionValues()
-    values.set(7, "count", 42)
-    assert values.get(7, "count") == 42
-    assert values.get(8, "count") is None
-    values.set(8, "other", 1)
-    assert values.get(7, "count") is None and values.get(8, "count") is None
+    values.set("t7", "count", 42)
+    assert values.get("t7", "count") == 42
+    assert values.get("t8", "count") is None
+    values.set("t8", "other", 1)
+    assert values.get("t7", "count") is None and values.get("t8", "count") is None
 
 
 def test_what_a_process_keeps_is_bounded_and_the_oldest_goes_first():
     values = VersionValues()
     for n in range(VersionValues.SIZE + 1):
-        values.set(1, f"key {n}", n)
-    assert values.get(1, "key 0") is None
-    assert values.get(1, "key 1") == 1 and values.get(1, f"key {VersionValues.SIZE}") == VersionValues.SIZE
+        values.set("t1", f"key {n}", n)
+    assert values.get("t1", "key 0") is None
+    assert values.get("t1", "key 1") == 1 and values.get("t1", f"key {VersionValues.SIZE}") == VersionValues.SIZE
 
 
 # --- A page's SQL compiled once per data version (compiled_rows) -----------------------
