@@ -6,6 +6,7 @@ through environment variables (or a local, uncommitted ``.env`` file that
 ``make`` writes on first use). See README.md for the variables.
 """
 
+import hashlib
 from pathlib import Path
 
 import environ
@@ -150,7 +151,14 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://shdt")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # The same backend, without a new client object for every call (see the module).
     CACHES["default"]["BACKEND"] = "shdt.core.redis_cache.RedisCache"
-# Whole public pages and API answers for anonymous visitors, keyed by the data version
+# Every key of a deployment begins with its own prefix, so that two deployments sharing
+# one Redis (a staging site beside production) never answer with each other's pages:
+# CACHE_KEY_PREFIX, or by default a short hash of the secret key and the database.
+_DATABASE = DATABASES["default"]
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="") or hashlib.sha256(
+    "\0".join(str(_DATABASE.get(part, "")) for part in ("HOST", "PORT", "NAME")).encode() + SECRET_KEY.encode()
+).hexdigest()[:12]
+# Whole public pages and API answers for anonymous visitors, keyed by the data token
 # (so never older than the records they show); 0 turns the response cache off.
 RESPONSE_CACHE_SECONDS = env.int("RESPONSE_CACHE_SECONDS", default=600)
 

@@ -1,10 +1,11 @@
 """Shared fixtures. Test data comes from small helpers here or from the report's own fixture."""
 
+import uuid
+
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
-from shdt.core.caching import VersionValues
+from tests.reference_data import reference_data_create
 
 
 @pytest.fixture(autouse=True)
@@ -18,18 +19,28 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache(settings):
-    # Each test starts with an empty cache: the API's throttle counts requests there.
+def _own_cache_prefix(settings):
+    # Each test has keys of its own: the API's throttle counts requests in the cache.
+    # Cached values need no clearing between tests: they are keyed by the data token,
+    # which no test's records share with another's (tests/shdt/test_versioning.py).
     # Whole responses are not cached unless a test asks (response_cache), so that tests
     # can read each response's context; tests/shdt/test_caching.py tests the cache itself.
-    # Tests roll their writes back, so a data version's number comes round again with other
-    # records: what this process kept of a version is forgotten too.
     settings.RESPONSE_CACHE_SECONDS = 0
-    cache.clear()
-    VersionValues.clear_all()
-    yield
-    cache.clear()
-    VersionValues.clear_all()
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"},
+    }
+
+
+@pytest.fixture
+def committed_db(transactional_db):
+    """
+    The database for a test whose writes commit, as a server's do: caches are filled only
+    outside a transaction. Such a test's database is emptied after it, the rows that
+    migrations wrote included, so they are written again first (with
+    `django_db(transaction=True)`: pytest-django then orders the test after the others).
+    """
+    reference_data_create()
 
 
 @pytest.fixture

@@ -16,12 +16,16 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from . import versioning
         from .models import Notice
         from .registry import register_models
+
         # A notice's dates and contact show on the pages of the records under it.
         register_models(Notice, edited_by_editors=False)
         # Once per migrate or flush: after the last app's, when every permission exists.
         post_migrate.connect(sync_roles_after_last_app, dispatch_uid="shdt-sync-roles")
+        # …and a new data token, so that nothing cached before a restore or a load is reused.
+        versioning.connect(self)
 
 
 def sync_roles_after_last_app(sender, using="default", **kwargs):

@@ -1,12 +1,17 @@
 """
-Caches keyed by the registry's data version (shdt.core.versioning): a cached page, count or
-set of choices belongs to one version of the records, and the next change makes a new
-version, so nothing cached is ever served after the records it shows have changed.
+Caches keyed by the registry's data token (shdt.core.versioning): a cached page, count or
+set of choices belongs to one state of the records, and the next change writes a new
+token, which no state ever had before, so nothing cached is ever served after the
+records it shows have changed (nor after a rollback or a restore brought other records
+back).
 
 What is cached: whole public responses for anonymous visitors (RESPONSE_CACHE_SECONDS,
 0 turns it off), and the counts, facet counts and reference choices that every list
 page needs, and the keys of deep pages in blocks (always on: they are cheap to keep and
 exact).
+
+Only outside a transaction (may_cache), and only what was computed while the token it
+is keyed by stayed the committed one (store_if_current).
 """
 
 import hashlib
@@ -17,108 +22,163 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models.query import ValuesIterable
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.functional import cached_property
 from django.utils import translation
 
-from .versioning import data_version
+from .versioning import data_version, request_memo
 
-# Records change rarely; entries of an old version simply age out.
+# Records change rarely; entries of an old token simply age out.
 DATA_TIMEOUT = 24 * 3600
 
 
-def versioned_key(version: int, *parts) -> str:
+def token_key(token: str, *parts) -> str:
     digest = hashlib.sha1(repr(parts).encode()).hexdigest()
-    return f"shdt:v{version}:{digest}"
+    return f"shdt:{token}:{digest}"
+
+
+def may_cache() -> bool:
+    """
+    Whether values may be kept and taken from the caches now: only outside a transaction.
+    Inside one, what is read may be uncommitted writes, under a token that a rollback
+    discards or under the committed one before a bulk write names its change.
+    """
+    return transaction.get_autocommit()
 
 
 class VersionValues:
     """
-    What this process has read for one data version: a version's values never change (a
-    change to the records makes a new version), so they are kept here until the version
+    What this process has read for one data token: a token's values never change (a
+    change to the records writes a new token), so they are kept here until the token
     moves on, and read without a round trip to the cache or unpickling. Bounded: a busy
-    version's many counts drop out oldest first.
+    token's many counts drop out oldest first. Nothing is kept or taken inside a
+    transaction (may_cache).
     """
 
     SIZE = 512
-    # Every instance, for clear_all().
-    instances: list["VersionValues"] = []
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._version = None
+        self._token = None
         self._values = {}
-        VersionValues.instances.append(self)
 
-    def get(self, version: int, key: str):
+    def get(self, token: str, key):
+        if not may_cache():
+            return None
         with self._lock:
-            return self._values.get(key) if version == self._version else None
+            return self._values.get(key) if token == self._token else None
 
-    def set(self, version: int, key: str, value) -> None:
+    def set(self, token: str, key, value) -> None:
+        if not token or not may_cache():
+            return
         with self._lock:
-            if version != self._version:
-                self._version, self._values = version, {}
+            if token != self._token:
+                self._token, self._values = token, {}
             elif len(self._values) >= self.SIZE:
                 del self._values[next(iter(self._values))]
             self._values[key] = value
 
     def clear(self) -> None:
-        # Tests roll their writes back, so a version number comes round again with other records.
         with self._lock:
-            self._version, self._values = None, {}
-
-    @classmethod
-    def clear_all(cls) -> None:
-        for instance in cls.instances:
-            instance.clear()
+            self._token, self._values = None, {}
 
 
 process_values = VersionValues()
 
+# In the request's memo (shdt.core.versioning.request_memo): what it computed, by key,
+# and what it will store in the shared cache when it ends (store_pending).
+VALUES, PENDING = "values", "pending"
 
-def cached_for_version(version: int, parts: tuple, compute: Callable, timeout: int = DATA_TIMEOUT):
+
+def cached_for_token(token: str, parts: tuple, compute: Callable, timeout: int = DATA_TIMEOUT):
     """
-    Return the value computed for these parts of this data version, computing it once
-    (for every process, through the cache). Callers must not change what they get.
+    Return the value computed for these parts of the records named by `token`, computing
+    it once (for every process, through the cache). Callers must not change what they get.
     """
-    key = versioned_key(version, *parts)
-    value = process_values.get(version, key)
+    key = token_key(token, *parts)
+    memo = request_memo()
+    values = memo.setdefault(VALUES, {}) if memo is not None else {}
+    if key in values:
+        return values[key]
+    shared = bool(token) and may_cache()
+    value = process_values.get(token, key) if shared else None
     if value is None:
-        value = cache.get(key)
+        value = cache.get(key) if shared else None
         if value is None:
             value = compute()
-            cache.set(key, value, timeout)
-        process_values.set(version, key, value)
+            if shared:
+                keep(token, key, value, timeout)
+        elif shared:
+            process_values.set(token, key, value)
+    values[key] = value
     return value
 
 
-def current_version() -> int:
-    return data_version().version
+def keep(token: str, key: str, value, timeout: int, *, in_process: bool = True) -> None:
+    """Store a value computed under `token`: when the request ends, or at once outside a request."""
+    memo = request_memo()
+    if memo is not None:
+        memo.setdefault(PENDING, []).append((token, key, value, timeout, in_process))
+    else:
+        store_if_current([(token, key, value, timeout, in_process)])
+
+
+def store_pending() -> None:
+    """Store what the current request computed (ResponseCacheMiddleware calls it as the request ends)."""
+    memo = request_memo()
+    if memo and memo.get(PENDING):
+        store_if_current(memo.pop(PENDING))
+
+
+def store_if_current(entries: list) -> None:
+    """
+    Store the entries whose token is still the committed one, read again now. A reader
+    that read the token, then rows that a writer committed under the next one, must not
+    leave those rows under the old token: a restore of a backup could bring it back.
+    The token is written in the change's own transaction, so if it is unchanged after the
+    value was computed, so were the rows the value was computed from.
+    """
+    if not entries or not may_cache():
+        return
+    current = data_version(fresh=True).token
+    for token, key, value, timeout, in_process in entries:
+        if token == current:
+            cache.set(key, value, timeout)
+            if in_process:
+                process_values.set(token, key, value)
+
+
+def current_token() -> str:
+    return data_version().token
+
+
+# The names of the integer version, for the callers that still use them.
+current_version, cached_for_version = current_token, cached_for_token
 
 
 def reference_rows(model, fields: tuple[str, ...]) -> tuple[tuple, ...]:
     """
     The rows of a small reference table (regions, types, domains, lists) as tuples of
-    `fields`. The whole table is read once per data version, whichever fields are asked.
+    `fields`. The whole table is read once per data token, whichever fields are asked.
     """
-    version = current_version()
-    key = versioned_key(version, "reference rows", model._meta.label, fields)
-    rows = process_values.get(version, key)
-    if rows is None:
-        table = cached_for_version(version, ("reference", model._meta.label), lambda: list(model.objects.values()))
-        rows = tuple(tuple(row["id" if name == "pk" else name] for name in fields) for row in table)
-        process_values.set(version, key, rows)
-    return rows
+    token = current_token()
+
+    def project():
+        label = model._meta.label
+        table = cached_for_token(token, ("reference", label), lambda: list(model.objects.values()))
+        return tuple(tuple(row["id" if name == "pk" else name] for name in fields) for row in table)
+
+    return cached_for_token(token, ("reference rows", model._meta.label, fields), project)
 
 
 class CountCachingPaginator(Paginator):
     """
-    A paginator that keeps the total of its rows per data version, and fetches a deep
+    A paginator that keeps the total of its rows per data token, and fetches a deep
     page by its keys first, then its rows. The keys are read in blocks that are kept per
-    data version (when given a `keys_key`), so that of the pages in one block only the
+    data token (when given a `keys_key`), so that of the pages in one block only the
     first pays for the scan of the rows before it.
     """
 
@@ -134,7 +194,7 @@ class CountCachingPaginator(Paginator):
         *,
         count_key: tuple | None = None,
         keys_key: tuple | None = None,
-        version: int | None = None,
+        token: str | None = None,
         keys_queryset=None,
         rows_key: tuple | None = None,
         **kwargs,
@@ -145,25 +205,25 @@ class CountCachingPaginator(Paginator):
         self.rows_key = rows_key
         # What identifies the rows *and their order* (the count's key leaves the sort out).
         self.keys_key = keys_key
-        self.version = version
+        self.token = token
         # The same rows and order without what is joined only for showing them, so that
         # reading a deep page's keys can be an index-only scan.
         self.keys_queryset = keys_queryset if keys_queryset is not None else object_list
 
     @cached_property
     def count(self):
-        if self.count_key is None or self.version is None:
+        if self.count_key is None or self.token is None:
             return super().count
-        return cached_for_version(self.version, ("count", *self.count_key), lambda: self.object_list.count())
+        return cached_for_token(self.token, ("count", *self.count_key), lambda: self.object_list.count())
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        if bottom < self.DEFERRED_JOIN_OFFSET and self.rows_key is not None and self.version is not None:
+        if bottom < self.DEFERRED_JOIN_OFFSET and self.rows_key is not None and self.token is not None:
             top = bottom + self.per_page
             if top + self.orphans >= self.count:
                 top = self.count
-            rows = compiled_rows(self.object_list[bottom:top], (*self.rows_key, bottom, top), self.version)
+            rows = compiled_rows(self.object_list[bottom:top], (*self.rows_key, bottom, top), self.token)
             return self._get_page(rows, number, self)
         if bottom < self.DEFERRED_JOIN_OFFSET or not hasattr(self.object_list, "values_list"):
             return super().page(number)
@@ -174,13 +234,13 @@ class CountCachingPaginator(Paginator):
 
     def keys(self, bottom: int, top: int) -> list:
         """The primary keys of the rows from `bottom` to `top` (excluded), in order."""
-        if self.keys_key is None or self.version is None:
+        if self.keys_key is None or self.token is None:
             return self.read_keys(bottom, top)
         keys = []
         for block in range(bottom // self.KEY_BLOCK, (top - 1) // self.KEY_BLOCK + 1):
             start = block * self.KEY_BLOCK
-            block_keys = cached_for_version(
-                self.version,
+            block_keys = cached_for_token(
+                self.token,
                 ("keys", *self.keys_key, self.KEY_BLOCK, block),
                 lambda start=start: self.read_keys(start, start + self.KEY_BLOCK),
             )
@@ -191,19 +251,19 @@ class CountCachingPaginator(Paginator):
         return list(self.keys_queryset.values_list("pk", flat=True)[bottom:top])
 
 
-# The SQL of pages' values() queries, by what identifies it, for the current data version.
+# The SQL of pages' values() queries, by what identifies it, for the current data token.
 compiled_queries = VersionValues()
 
 
-def compiled_rows(queryset, key: tuple, version: int) -> list:
+def compiled_rows(queryset, key: tuple, token: str) -> list:
     """
-    The rows of a values() queryset, whose SQL is compiled once per data version and `key`
+    The rows of a values() queryset, whose SQL is compiled once per data token and `key`
     (which must say everything the SQL depends on: the filters, the order, the slice).
     Compiling a page's query cost a tenth of an API page; its rows are read afresh each
     time. A query whose values need converting in Python (SQLite's dates, decimals) is not
     kept, and is read as Django reads it.
     """
-    kept = compiled_queries.get(version, key)
+    kept = compiled_queries.get(token, key)
     if kept is None:
         if queryset._iterable_class is not ValuesIterable:
             return list(queryset)
@@ -218,7 +278,7 @@ def compiled_rows(queryset, key: tuple, version: int) -> list:
         # The names of the row's values, as ValuesIterable takes them.
         names = tuple(query.selected) if query.selected else (*query.extra_select, *query.values_select, *query.annotation_select)
         kept = (sql, tuple(params), names)
-        compiled_queries.set(version, key, kept)
+        compiled_queries.set(token, key, kept)
     sql, params, names = kept
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
@@ -255,14 +315,15 @@ def may_cache_response(request) -> bool:
     )
 
 
-def response_key(request) -> str:
+def response_key(request, token: str | None = None) -> str:
     """
-    The key of a response: the data version, and everything the response varies by —
-    the path and query, and the language the visitor would be answered in (as
-    LocaleMiddleware decides it). The API answers JSON whatever the client accepts.
+    The key of a response: the data token (the current one unless given), and everything
+    the response varies by — the path and query, and the language the visitor would be
+    answered in (as LocaleMiddleware decides it). The API answers JSON whatever the
+    client accepts.
     """
-    return versioned_key(
-        current_version(),
+    return token_key(
+        current_token() if token is None else token,
         "response",
         translation.get_language_from_request(request),
         request.get_full_path(),
@@ -290,12 +351,12 @@ def response_cacheable_mark(response) -> None:
 class ResponseCacheMiddleware:
     """
     Serve an anonymous visitor's GET of a public page or API answer from the cache of the
-    current data version, before the rest of the middleware and the view run.
+    current data token, before the rest of the middleware and the view run.
 
     It keeps only what a view marked with `response_cacheable_mark` (the public views,
     through VersionedResponseCacheMixin and the API's CachedReadMixin), with the headers
     the inner middleware gave it (Content-Language, Vary, Content-Security-Policy, …), and
-    never a response that sets a cookie. A cached answer costs one read of the data version
+    never a response that sets a cookie. A cached answer costs one read of the data token
     and one cache read; it is not counted by the API's throttle, which is there for the
     answers that cost a query.
     """
@@ -304,9 +365,19 @@ class ResponseCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not (may_cache_response(request) and view_keeps_responses(request)):
+        response = self.answer(request)
+        # Every request passes here: what it computed under the token it read is stored
+        # now if that is still the committed token (the response included).
+        store_pending()
+        return response
+
+    def answer(self, request):
+        if not (may_cache_response(request) and view_keeps_responses(request) and may_cache()):
             return self.get_response(request)
-        key = response_key(request)
+        token = current_token()
+        if not token:
+            return self.get_response(request)
+        key = response_key(request, token)
         cached = cache.get(key)
         if cached is not None:
             content, headers = cached
@@ -322,7 +393,7 @@ class ResponseCacheMiddleware:
             and not response.streaming
             and not response.cookies
         ):
-            cache.set(key, (response.content, list(response.items())), response_cache_seconds())
+            keep(token, key, (response.content, list(response.items())), response_cache_seconds(), in_process=False)
         return response
 
 

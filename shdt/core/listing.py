@@ -22,8 +22,8 @@ from django.views.generic import TemplateView
 from .caching import (
     CountCachingPaginator,
     VersionedResponseCacheMixin,
-    cached_for_version,
-    current_version,
+    cached_for_token,
+    current_token,
     public_params_key,
 )
 from .exports import FORMATS
@@ -139,7 +139,7 @@ class Facet:
                 others.setlist(key, list(values))
         # Counts depend on the other filters and the records only: kept per data version.
         key = ("facet", table.name, self.param, public_params_key(others))
-        counts = cached_for_version(current_version(), key, lambda: self.counts(table, others))
+        counts = cached_for_token(current_token(), key, lambda: self.counts(table, others))
         selected = set(params.getlist(self.param))
         return [
             Option(choice.value, choice.display(), counts.get(choice.value, 0), choice.value in selected)
@@ -226,7 +226,7 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
             count_key=(self.table.name, public_params_key(params, ignore=(PAGE_VAR, SORT_VAR))),
             keys_key=(self.table.name, public_params_key(params, ignore=(PAGE_VAR,))),
             rows_key=(type(self).__qualname__, self.table.name, public_params_key(params, ignore=(PAGE_VAR,))),
-            version=current_version(),
+            token=current_token(),
         )
         page = paginator.get_page(params.get(PAGE_VAR))
         return super().get_context_data(

@@ -3,6 +3,8 @@ Abstract models that the apps' records share, the history every record keeps, an
 record of each import (ImportRecord).
 """
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -319,14 +321,20 @@ class PublicationEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.title}"
 
 
+def new_data_token() -> str:
+    """A token no registry has had before: 128 random bits."""
+    return secrets.token_hex(16)
+
+
 class DataVersion(models.Model):
     """
-    One row counting the changes to the registry's records, bumped in the same
-    transaction as each change. Caches key on it, so that no page is ever served older
-    than the last change; pages show its time as the registry's “last updated”.
+    One row naming the state of the registry's records: a random token written again in
+    the same transaction as each change (see shdt.core.versioning). Caches key on it, so
+    that no page is ever served older than the last change; pages show its time as the
+    registry's “last updated”.
     """
 
-    version = models.PositiveBigIntegerField(default=0)
+    token = models.CharField(max_length=32, default=new_data_token)
     changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -334,4 +342,4 @@ class DataVersion(models.Model):
         verbose_name_plural = _("data version")
 
     def __str__(self):
-        return f"{self.version}"
+        return self.token

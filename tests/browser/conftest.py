@@ -1,17 +1,16 @@
 """Playwright drives Debian's chromium (never a browser that Playwright downloads)."""
 
 import os
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
+
+from tests.reference_data import reference_data_create
 
 # pytest-playwright's page fixture runs an event loop; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-REFERENCE_DATA_MIGRATIONS = ["enterprises.migrations.0002_reference_data", "bases.migrations.0002_reference_data"]
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +43,6 @@ def site(live_server, transactional_db):
     transactional database, which is emptied after each test, reference data included;
     the data migrations' own functions put regions, types and domains back first.
     """
-    for module in REFERENCE_DATA_MIGRATIONS:
-        import_module(module).create(apps, None)
+    reference_data_create()
     call_command("loaddata", "report_2022", verbosity=0)
     return live_server.url

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-from ..caching import CountCachingPaginator, current_version, public_params_key
+from ..caching import CountCachingPaginator, current_token, public_params_key
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
@@ -30,7 +30,7 @@ class RegistryPagination(PageNumberPagination):
         # The rows' SQL depends on the order and the slice too, not on which page of it.
         rows_key = (request.path, public_params_key(request.query_params, ignore=(self.page_query_param,)))
         self.django_paginator_class = partial(
-            CountCachingPaginator, count_key=key, rows_key=rows_key, version=current_version()
+            CountCachingPaginator, count_key=key, rows_key=rows_key, token=current_token()
         )
         return super().paginate_queryset(queryset, request, view)
 

@@ -1,0 +1,131 @@
+"""
+A deployment of the registry run as production runs it: its own database and cache,
+management commands and gunicorn servers in processes of their own, read over HTTP.
+For the tests that no test client can stand for (restores, several server processes).
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+SLUG = "shanghaiximalayakeji"
+# Where the enterprise is shown: its profile, a list and its download, the API's detail and list.
+PAGES = {
+    "profile": f"/enterprises/{SLUG}/",
+    "list": "/enterprises/?district=minhang",
+    "download": "/enterprises/download.csv?district=minhang",
+    "api detail": f"/api/enterprises/{SLUG}/",
+    "api list": "/api/enterprises/?district=minhang",
+}
+
+
+def redis_url() -> str:
+    """The Redis that every session and CI run (REDIS_URL to use another), checked to answer."""
+    import pytest
+    import redis
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as error:
+        pytest.fail(f"Redis is not reachable at {url} ({error}): start it, or set REDIS_URL")
+    return url
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Deployment:
+    """One deployment: the environment its commands and servers share."""
+
+    def __init__(self, *, database_url: str, cache_url: str, key_prefix: str):
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "CACHE_URL": cache_url,
+            "CACHE_KEY_PREFIX": key_prefix,
+            "RESPONSE_CACHE_SECONDS": "600",
+            "DEBUG": "1",  # static files from the source folders, no collectstatic
+            "SECRET_KEY": "deployment-tests-only",
+            "DJANGO_SETTINGS_MODULE": "shdt.settings",
+        }
+        self.servers: dict[int, subprocess.Popen] = {}
+        self.api_key = None
+
+    def manage(self, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=self.env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, f"manage.py {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
+        return done.stdout
+
+    def load_report(self) -> None:
+        """As README's set-up does: migrate, then the report's records."""
+        self.manage("migrate", "--no-input", "-v", "0")
+        self.manage("loaddata", "report_2022", "-v", "0")
+
+    def make_api_key(self) -> str:
+        """A superuser's API token (kept in the database, so a backup holds it)."""
+        self.api_key = self.manage(
+            "shell",
+            "-c",
+            "from django.contrib.auth import get_user_model; from rest_framework.authtoken.models import Token; "
+            "user = get_user_model().objects.create_superuser('restorer', 'r@example.com', 'pw-for-tests-only'); "
+            "print(Token.objects.create(user=user).key)",
+        ).split()[-1]  # after what the shell says of its own imports
+        return self.api_key
+
+    def start(self) -> int:
+        """A gunicorn server on a port of its own; its port, once it answers."""
+        port = free_port()
+        self.servers[port] = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "shdt.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "--log-level", "warning"],
+            cwd=BASE_DIR,
+            env=self.env,
+        )
+        # Generous: a worker loads Django on its first request, slowly on a busy machine.
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/", timeout=60)
+                return port
+            except OSError:  # refused while starting, or a read that timed out
+                assert self.servers[port].poll() is None, "the server stopped"
+                assert time.monotonic() < deadline, "the server did not answer"
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        for server in self.servers.values():
+            server.terminate()
+            server.wait(timeout=30)
+        self.servers = {}
+
+    def get(self, port: int, path: str) -> str:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120) as response:
+            return response.read().decode("utf-8-sig")
+
+    def pages(self, port: int) -> dict[str, str]:
+        return {name: self.get(port, path) for name, path in PAGES.items()}
+
+    def rename(self, port: int, name: str) -> None:
+        """Rename the enterprise through the API of one server, as staff would."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/enterprises/{SLUG}/",
+            data=json.dumps({"name": name}).encode(),
+            method="PATCH",
+            headers={"Authorization": f"Token {self.api_key}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=120) as response:
+            assert response.status == 200
