@@ -206,7 +206,7 @@ def test_find_similar_finds_names_one_edit_apart_and_without_parenthesised_parts
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's; on SQLite imports write with bulk_create")
 def test_copy_create_writes_what_bulk_create_would_and_moves_the_sequence_on():
     from enterprises.models import AnnualList
-    from shdt.core.imports import copy_create
+    from shdt.core.imports.writing import copy_create
 
     # Text that COPY's format must escape: tabs, backslashes, quotes.
     lists = [AnnualList(year=2990 + i, title=f"{2990 + i}年名单 “引号” \\ 反斜杠\t制表", title_en="") for i in range(3)]
