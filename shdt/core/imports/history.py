@@ -1,72 +1,67 @@
 """
 History: every record an import writes gets its history row (django-simple-history's
-tables), saying who, when, why and which import.
+table, `Model.history.model`), saying who, when, why and which import.
+
+The database copies each record's columns into its history table itself (INSERT …
+SELECT, a statement per few thousand records), instead of a history object built and
+sent per record as simple-history's bulk helpers do (three times slower on 20,000
+rows). The rows hold what those helpers write: the record as written, who, when, why
+and which import. Only public APIs are used: the history model simple-history
+documents, the Model _meta API's get_fields(), and raw SQL through connection.cursor().
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .matching import fetch_in_chunks
+
+def change_reason(import_record) -> str:
+    """The reason a history row gives for an import's change: “Import 12: 2022.xlsx”."""
+    if import_record is None:
+        return ""
+    return (_("Import %(number)d: %(file)s") % {"number": import_record.pk, "file": import_record.file_name})[:100]
 
 
-def history_options(user, import_record) -> dict:
-    """The arguments of simple-history's bulk helpers: who, why, and which import."""
-    reason = ""
-    if import_record is not None:
-        reason = (_("Import %(number)d: %(file)s") % {"number": import_record.pk, "file": import_record.file_name})[:100]
-    return {
-        "default_user": user,
-        "default_change_reason": reason,
-        "custom_historical_attrs": {"import_record_id": import_record.pk if import_record else None},
-    }
+def _stored_fields(model) -> dict:
+    """The fields of `model` that have a column of their own, by name."""
+    return {f.name: f for f in model._meta.get_fields() if f.concrete and not f.many_to_many}
 
 
 def write_history(model, pks: list, history_type: str, *, user, import_record) -> None:
     """
     Write the history rows of records this import has just written: "+" created, "~"
-    changed. The database copies each record's tracked columns into its history
-    table itself (INSERT … SELECT, a statement per few thousand records), instead of
-    a history object built and sent per record as simple-history's bulk helpers do;
-    the rows hold what those helpers write: the record as written, who, when, why
-    and which import.
+    changed, copied from the records as the database holds them now.
     """
     if not pks or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     history = model.history.model
-    options = history_options(user, import_record)
     given = {
         "history_date": timezone.now(),
-        "history_change_reason": options["default_change_reason"],
+        "history_change_reason": change_reason(import_record),
         "history_type": history_type,
-        "history_user": options["default_user"].pk if options["default_user"] is not None else None,
-        **{name.removesuffix("_id"): value for name, value in options["custom_historical_attrs"].items()},
+        "history_user": user.pk if user is not None else None,
+        "import_record": import_record.pk if import_record is not None else None,
     }
-    tracked = {f.name: f for f in history.tracked_fields}
+    own = _stored_fields(model)
     columns, selected, params = [], [], []
     quote = connection.ops.quote_name
-    for history_field in history._meta.concrete_fields:
+    for name, history_field in _stored_fields(history).items():
         if history_field.primary_key:
             continue
-        if history_field.name in tracked:
-            selected.append(quote(tracked[history_field.name].column))
-        elif history_field.name in given:
+        if name in given:
             selected.append("%s")
-            params.append(history_field.get_db_prep_save(given[history_field.name], connection))
+            params.append(history_field.get_db_prep_save(given[name], connection))
+        elif name in own:
+            selected.append(quote(own[name].column))
         else:
-            # A history column this copy does not know how to fill: let simple-history write the rows.
-            records = list(fetch_in_chunks(model.objects.all(), pks).values())
-            for record in records:
-                record._history_user = user
-            model.history.bulk_history_create(
-                records, batch_size=500, update=history_type == "~", **history_options(user, import_record)
-            )
-            return
+            raise ImproperlyConfigured(f"The import does not know what to write in {history.__name__}.{name}.")
         columns.append(quote(history_field.column))
     pk_column = quote(model._meta.pk.column)
+    # SQLite allows 999 parameters in a statement.
     size = 900 if connection.vendor == "sqlite" else 10_000
     pks = sorted(pks)
     with connection.cursor() as cursor:
