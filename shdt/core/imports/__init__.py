@@ -28,7 +28,7 @@ What other modules use is imported from here; the submodules are the package's o
 
 from .columns import INVALID, Row, header_key
 from .matching import fetch_in_chunks, find_similar
-from .planning import SerialClaim, display, settle_serials
+from .planning import Plan, SerialClaim, display, settle_serials
 from .reading import read_sheet, read_upload
 from .results import (
     CHANGED,
@@ -58,6 +58,7 @@ __all__ = [
     "Change",
     "ImportRefused",
     "ImportResult",
+    "Plan",
     "Problem",
     "Row",
     "RowOutcome",

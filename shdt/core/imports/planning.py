@@ -6,18 +6,108 @@ unchanged — and what spans rows, such as the serials (序号) of a list or a r
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext as _
 
 from .columns import Row
-from .results import Change
+from .results import CHANGED, NEW, UNCHANGED, Change, RowOutcome
+
+
+@dataclass
+class Plan:
+    """
+    What the import does with one row: the record the row is (None for a new one), the
+    values it writes, and the outcome the preview shows. Every table's importer plans
+    its rows in this one shape.
+    """
+
+    row: Row
+    outcome: RowOutcome
+    record: models.Model | None = None
+    # New record: every value read from the row; existing record: only those that change.
+    values: dict = field(default_factory=dict)
+    changed_fields: list[str] = field(default_factory=list)
+    # What identifies the row's record among the file's rows, once the row is matched.
+    key: object = None
+    # What the row says of the records that hang off its record: an enterprise's 序号 on
+    # the year's list, a base's recognitions (None: the row says nothing of them).
+    attached: object = None
+
+    @property
+    def pk(self):
+        return self.record.pk if self.record is not None else None
+
+    @property
+    def status(self) -> str:
+        return self.outcome.status
 
 
 class PlanningMixin:
-    """The part of a TableImport that compares a row with its record and guards public records."""
+    """The part of a TableImport that plans each row: new, changed or unchanged, and what changes."""
+
+    def start_plan(self, row: Row, label) -> Plan:
+        """Return the plan of a row, new until matched, labelled for the preview."""
+        plan = Plan(row, RowOutcome(row.number, NEW, str(label or "")))
+        self.plans.append(plan)
+        return plan
+
+    def first_of(self, row: Row, key, column: str, message: str) -> bool:
+        """
+        Return whether `row` is the first of the file with `key`; if not, give it the error
+        `message` (naming the first row as %(row)d) in `column`.
+        """
+        if key in self.seen:
+            row.error(column, "duplicate_row", message % {"row": self.seen[key]})
+            return False
+        self.seen[key] = row.number
+        return True
+
+    def refuse_blanks(self, row: Row, values: dict, keys, *, new_record_message: str = "") -> None:
+        """
+        Refuse a blank cell in the columns `keys` (dropping it from `values`); for a new
+        record (`new_record_message` given, naming the column as %(column)s), a missing
+        column too.
+        """
+        for key in keys:
+            if key in values and values[key] in (None, ""):
+                self.required(row, key, None)
+                values.pop(key)
+            elif new_record_message and not row.has(key):
+                row.error(None, "required", new_record_message % {"column": self.resource.fields[key].column_name})
+
+    def plan_new(self, plan: Plan, values: dict) -> RowOutcome:
+        """The row is a new record with `values`."""
+        plan.values = values
+        return plan.outcome
+
+    def plan_change(self, plan: Plan, record, values: dict) -> RowOutcome:
+        """The row is `record` with `values`: keep only the values that change, and show them."""
+        changes, changed_fields = self.changes(plan.row, record, values)
+        plan.record = record
+        plan.values = {name: values[name] for name in changed_fields}
+        plan.changed_fields = changed_fields
+        plan.outcome.changes = changes
+        plan.outcome.status = CHANGED if changes else UNCHANGED
+        return plan.outcome
+
+    def planned(self, *statuses: str) -> list[Plan]:
+        """The plans of the rows with one of `statuses`, in the file's order."""
+        return [plan for plan in self.plans if plan.status in statuses]
+
+    def apply_changes(self) -> tuple[list, set[str]]:
+        """Set the planned values on the records that change; return them and the fields that change."""
+        records, fields = [], set()
+        for plan in self.planned(CHANGED):
+            if not plan.changed_fields:
+                continue
+            for name, value in plan.values.items():
+                setattr(plan.record, name, value)
+            records.append(plan.record)
+            fields.update(plan.changed_fields)
+        return records, fields
 
     def may_change_public(self) -> bool:
         """Whether this import may change records the public sees (superusers and the command line)."""

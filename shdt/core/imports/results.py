@@ -79,6 +79,12 @@ class RowOutcome:
     # Set when the staff member decided on a likely duplicate: "new" or the id it is.
     decision: str = ""
 
+    def add_change(self, change: Change) -> None:
+        """Add a change found beside the record's own fields (a list's 序号, recognitions)."""
+        self.changes.append(change)
+        if self.status == UNCHANGED:
+            self.status = CHANGED
+
     def describe(self) -> str:
         """Return the row's preview line: what happens to it."""
         if self.status == NEW:

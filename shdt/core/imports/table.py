@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from .columns import ColumnsMixin, Row
-from .planning import PlanningMixin
+from .planning import Plan, PlanningMixin
 from .results import RowOutcome
 from .writing import WritingMixin
 
@@ -34,6 +34,9 @@ class TableImport(ColumnsMixin, PlanningMixin, WritingMixin):
         self.decisions = {str(k): str(v) for k, v in (decisions or {}).items()}
         self.record = record
         self.resource = self.resource_class()
+        self.plans: list[Plan] = []
+        # Whatever identifies a record among the file's rows → the first row that has it.
+        self.seen: dict = {}
 
     # The steps ------------------------------------------------------------------
 
