@@ -5,6 +5,7 @@ code when the row gives one, else by its name normalised for width and spaces, e
 one of its aliases; a case study by its enterprise and report year.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from shdt.core.imports import (
@@ -28,14 +29,9 @@ from .models import AnnualList, CaseStudy, Enterprise, ListMembership
 from .api.documents import enterprise_documents_refresh
 from .services import enterprises_refresh_public_listing
 from .resources import ALIAS_SEPARATOR, CaseStudyResource, EnterpriseResource
+from .validation import split_aliases, validate_name_free
 
 NAME_FIELDS = {"name", "name_en", "aliases"}
-
-
-def split_aliases(value) -> list[str]:
-    """Aliases as a cell writes them: separated by “；”, “;” or line breaks."""
-    text = str(value or "").replace(ALIAS_SEPARATOR, "\n").replace(";", "\n")
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def list_title(year: int) -> str:
@@ -105,14 +101,6 @@ class EnterpriseImport(TableImport):
         candidates.discard(None)
         self.records = fetch_in_chunks(Enterprise.objects.select_related("region", "business_type"), candidates)
 
-    def read_plain_fields(self, row):
-        if row.has("website"):
-            website = row.raw("website")
-            # As the admin form does (Django 6's default): an address without a scheme is https.
-            if isinstance(website, str) and website and "://" not in website:
-                row.values["website"] = "https://" + website
-        return super().read_plain_fields(row)
-
     def check_row(self, row):
         values = self.read_plain_fields(row)
         name = values.get("name")
@@ -138,6 +126,8 @@ class EnterpriseImport(TableImport):
             return plan.outcome
         code = values.get("credit_code")
         if code and not self.first_of(row, ("code", code), "credit_code", _("the same credit code as row %(row)d")):
+            return plan.outcome
+        if "name" in values and not self.name_free(row, values["name"], pk):
             return plan.outcome
 
         if pk is None:
@@ -167,6 +157,16 @@ class EnterpriseImport(TableImport):
             if change.column == row.header("aliases"):
                 change.old, change.new = (ALIAS_SEPARATOR.join(split_aliases(v)) for v in (change.old, change.new))
         return outcome
+
+    def name_free(self, row, name, pk) -> bool:
+        """The registry's rule on names (enterprises.validation), against the names read once."""
+        holder = self.index.by_name.get(normalize_name(name))
+        try:
+            validate_name_free(name, pk, (holder, self.index.names[holder]) if holder else None)
+        except ValidationError as error:
+            self.report(row, error)
+            return False
+        return True
 
     def match(self, row, values):
         """Return (id or None, how) of the enterprise the row is; INVALID if it contradicts itself."""

@@ -196,6 +196,14 @@ class ColumnsMixin:
                 values[model_field.name] = value
         return values
 
+    def report(self, row: Row, error: ValidationError) -> None:
+        """Add to `row` the errors of a model's validation, each under the column of its field."""
+        key_of = {c.field.attribute: c.key for c in self.columns() if c.field.attribute}
+        for name, errors in error.error_dict.items():
+            for item in errors:
+                message = item.message % item.params if item.params else item.message
+                row.error(key_of.get(name), item.code or "invalid", message)
+
     def required(self, row: Row, key: str, value) -> bool:
         if value is None or value == "":
             row.error(key, "required", _("this cell must not be empty"))
