@@ -27,7 +27,10 @@ class WritingMixin:
             # The new ids are not returned (SQLite before 3.35): simple-history's
             # documented helper finds the records again.
             return bulk_create_with_history(
-                instances, model, batch_size=BATCH_SIZE, default_user=self.user,
+                instances,
+                model,
+                batch_size=BATCH_SIZE,
+                default_user=self.user,
                 default_change_reason=history.change_reason(self.record),
                 custom_historical_attrs={"import_record_id": self.record.pk if self.record else None},
             )
