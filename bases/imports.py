@@ -5,11 +5,10 @@ writes them: 认定年份 “2021；2022”, 批次 “首批；第二批” and
 """
 
 import re
-from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from shdt.core.imports import CHANGED, INVALID, NEW, UNCHANGED, Change, RowOutcome, TableImport, header_key
+from shdt.core.imports import CHANGED, INVALID, NEW, Change, TableImport, header_key
 from shdt.core.models import unique_slug
 from shdt.core.text import normalize_name, permalink_slug
 
@@ -17,17 +16,6 @@ from .models import ExportBase, Recognition
 from .resources import MULTI_SEPARATOR, ExportBaseResource
 
 _LIST_SEPARATORS = re.compile(r"[；;、，,/\s]+")
-
-
-@dataclass
-class BasePlan:
-    row: object
-    outcome: RowOutcome
-    record: ExportBase | None = None
-    values: dict = field(default_factory=dict)
-    changed_fields: list = field(default_factory=list)
-    # (year, batch, source) of each recognition the row states; None if the row says nothing of them.
-    recognitions: list | None = None
 
 
 class ExportBaseImport(TableImport):
@@ -52,62 +40,42 @@ class ExportBaseImport(TableImport):
         for value, label in Recognition.Batch.choices:
             for spelling in (value, label):
                 self.batches[header_key(spelling)] = value
-        self.plans: list[BasePlan] = []
-        self.seen: dict = {}
 
     def check_row(self, row):
         values = self.read_plain_fields(row)
         name = values.get("name")
-        outcome = RowOutcome(row.number, NEW, str(name or ""))
-        plan = BasePlan(row, outcome)
-        self.plans.append(plan)
+        plan = self.start_plan(row, name)
         if row.has("category"):
             category = self.read_category(row)
             if category is not INVALID:
                 values["category"] = category
-        plan.recognitions = self.read_recognitions(row, self.bases.get(normalize_name(name or "")))
+        plan.attached = self.read_recognitions(row, self.bases.get(normalize_name(name or "")))
+        self.refuse_blanks(row, values, ("name",))
         if not name:
-            if "name" in values:
-                self.required(row, "name", None)
-            return outcome
+            return plan.outcome
         key = normalize_name(name)
-        if key in self.seen:
-            row.error("name", "duplicate_row", _("the same base as row %(row)d") % {"row": self.seen[key]})
-            return outcome
-        self.seen[key] = row.number
+        if not self.first_of(row, key, "name", _("the same base as row %(row)d")):
+            return plan.outcome
         record = self.bases.get(key)
-        plan.record = record
         if record is None:
-            for key_ in ("category", "domain"):
-                if key_ in values and not values[key_]:
-                    self.required(row, key_, None)
-                elif not row.has(key_):
-                    row.error(None, "required", _("a new base needs the column “%(column)s”") % {
-                        "column": self.resource.fields[key_].column_name
-                    })
-            plan.values = values
-            return outcome
-        for key_ in ("category", "domain"):
-            if key_ in values and not values[key_]:
-                self.required(row, key_, None)
-                values.pop(key_)
-        changes, changed_fields = self.changes(row, record, values)
-        for change in changes:
+            self.refuse_blanks(
+                row, values, ("category", "domain"), new_record_message=_("a new base needs the column “%(column)s”")
+            )
+            return self.plan_new(plan, values)
+        self.refuse_blanks(row, values, ("category", "domain"))
+        outcome = self.plan_change(plan, record, values)
+        for change in outcome.changes:
             if change.column == row.header("category"):
                 change.old, change.new = (
                     str(ExportBase.Category(v).label) if v in ExportBase.Category.values else v
                     for v in (record.category, values["category"])
                 )
-        if plan.recognitions is not None:
+        if plan.attached is not None:
             before = self.statements(record.recognitions.all())
-            if sorted(before) != sorted(plan.recognitions):
-                changes.append(Change(row.header("years"), self.describe(before), self.describe(plan.recognitions)))
-                if not changed_fields:
+            if sorted(before) != sorted(plan.attached):
+                if not plan.changed_fields:
                     self.refuse_public_change(row, record)
-        outcome.changes = changes
-        plan.values = {name_: values[name_] for name_ in changed_fields}
-        plan.changed_fields = changed_fields
-        outcome.status = CHANGED if changes else UNCHANGED
+                outcome.add_change(Change(row.header("years"), self.describe(before), self.describe(plan.attached)))
         return outcome
 
     def read_category(self, row):
@@ -197,28 +165,19 @@ class ExportBaseImport(TableImport):
 
     def write(self):
         taken = set(ExportBase.objects.values_list("slug", flat=True))
-        created, changed, fields = [], [], set()
-        for plan in self.plans:
-            if plan.outcome.status == NEW:
-                base = ExportBase(**plan.values)
-                base.slug = unique_slug(ExportBase, permalink_slug(base.name), taken=taken)
-                taken.add(base.slug)
-                plan.record = base
-                created.append(base)
-            elif plan.outcome.status == CHANGED and plan.changed_fields:
-                for name, value in plan.values.items():
-                    setattr(plan.record, name, value)
-                changed.append(plan.record)
-                fields.update(plan.changed_fields)
-        self.bulk_create(ExportBase, created)
-        self.bulk_update(ExportBase, changed, fields)
+        for plan in self.planned(NEW):
+            plan.record = ExportBase(**plan.values)
+            plan.record.slug = unique_slug(ExportBase, permalink_slug(plan.record.name), taken=taken)
+            taken.add(plan.record.slug)
+        self.bulk_create(ExportBase, [plan.record for plan in self.planned(NEW)])
+        self.bulk_update(ExportBase, *self.apply_changes())
 
         added, rebatched = [], []
-        for plan in self.plans:
-            if plan.outcome.status not in (NEW, CHANGED) or plan.recognitions is None:
+        for plan in self.planned(NEW, CHANGED):
+            if plan.attached is None:
                 continue
-            existing = {} if plan.outcome.status == NEW else {(r.year, r.source): r for r in plan.record.recognitions.all()}
-            wanted = {(year, source): batch for year, batch, source in plan.recognitions}
+            existing = {} if plan.status == NEW else {(r.year, r.source): r for r in plan.record.recognitions.all()}
+            wanted = {(year, source): batch for year, batch, source in plan.attached}
             for (year, source), batch in wanted.items():
                 recognition = existing.get((year, source))
                 if recognition is None:

@@ -5,8 +5,7 @@ code when the row gives one, else by its name normalised for width and spaces, e
 one of its aliases; a case study by its enterprise and report year.
 """
 
-from dataclasses import dataclass, field
-
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from shdt.core.imports import (
@@ -14,9 +13,7 @@ from shdt.core.imports import (
     INVALID,
     NEW,
     SIMILAR,
-    UNCHANGED,
     Change,
-    RowOutcome,
     SerialClaim,
     Similar,
     TableImport,
@@ -31,14 +28,9 @@ from shdt.core.text import normalize_name, permalink_slug
 from .models import AnnualList, CaseStudy, Enterprise, ListMembership
 from .api.documents import enterprise_documents_refresh
 from .resources import ALIAS_SEPARATOR, CaseStudyResource, EnterpriseResource
+from .validation import split_aliases, validate_name_free
 
 NAME_FIELDS = {"name", "name_en", "aliases"}
-
-
-def split_aliases(value) -> list[str]:
-    """Aliases as a cell writes them: separated by “；”, “;” or line breaks."""
-    text = str(value or "").replace(ALIAS_SEPARATOR, "\n").replace(";", "\n")
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def list_title(year: int) -> str:
@@ -77,16 +69,6 @@ class EnterpriseIndex:
         return None, ""
 
 
-@dataclass
-class EnterprisePlan:
-    row: object
-    outcome: RowOutcome
-    pk: int | None = None
-    values: dict = field(default_factory=dict)
-    changed_fields: list = field(default_factory=list)
-    serial: int | None = None
-
-
 class EnterpriseImport(TableImport):
     """表 3-3 and the enterprise export: enterprises, and with a list year their 序号 on that list."""
 
@@ -117,23 +99,11 @@ class EnterpriseImport(TableImport):
                 candidates.add(int(decision))
         candidates.discard(None)
         self.records = fetch_in_chunks(Enterprise.objects.select_related("region", "business_type"), candidates)
-        self.plans: list[EnterprisePlan] = []
-        self.seen: dict = {}
-
-    def read_plain_fields(self, row):
-        if row.has("website"):
-            website = row.raw("website")
-            # As the admin form does (Django 6's default): an address without a scheme is https.
-            if isinstance(website, str) and website and "://" not in website:
-                row.values["website"] = "https://" + website
-        return super().read_plain_fields(row)
 
     def check_row(self, row):
         values = self.read_plain_fields(row)
         name = values.get("name")
-        outcome = RowOutcome(row.number, NEW, str(name or row.raw("name") or ""))
-        plan = EnterprisePlan(row, outcome)
-        self.plans.append(plan)
+        plan = self.start_plan(row, name or row.raw("name"))
         if row.has("aliases"):
             values["aliases"] = "\n".join(split_aliases(row.raw("aliases")))
         if self.list_year and row.has("serial"):
@@ -142,45 +112,34 @@ class EnterpriseImport(TableImport):
                 if serial is not None and serial < 1:
                     row.error("serial", "invalid", _("a serial number starts at 1"))
                 else:
-                    plan.serial = serial
+                    plan.attached = serial
+        self.refuse_blanks(row, values, ("name",))
         if not name:
-            if "name" in values:
-                self.required(row, "name", None)
-            return outcome
+            return plan.outcome
 
         pk, matched_by = self.match(row, values)
         if pk is INVALID:
-            return outcome
-        plan.pk = pk
-        duplicate_key = pk if pk else ("new", normalize_name(name))
-        if duplicate_key in self.seen:
-            row.error("name", "duplicate_row", _("the same enterprise as row %(row)d") % {"row": self.seen[duplicate_key]})
-            return outcome
-        self.seen[duplicate_key] = row.number
+            return plan.outcome
+        plan.record = self.records[pk] if pk else None
+        if not self.first_of(row, pk or ("new", normalize_name(name)), "name", _("the same enterprise as row %(row)d")):
+            return plan.outcome
         code = values.get("credit_code")
-        if code:
-            if ("code", code) in self.seen:
-                row.error(
-                    "credit_code",
-                    "duplicate_row",
-                    _("the same credit code as row %(row)d") % {"row": self.seen[("code", code)]},
-                )
-                return outcome
-            self.seen[("code", code)] = row.number
+        if code and not self.first_of(row, ("code", code), "credit_code", _("the same credit code as row %(row)d")):
+            return plan.outcome
+        if "name" in values and not self.name_free(row, values["name"], pk):
+            return plan.outcome
 
         if pk is None:
-            for key in ("business_type", "region"):
-                if key in values and values[key] is None:
-                    self.required(row, key, None)
-                elif not row.has(key):
-                    row.error(None, "required", _("a new enterprise needs the column “%(column)s”") % {
-                        "column": self.resource.fields[key].column_name
-                    })
-            plan.values = values
-            return outcome
+            self.refuse_blanks(
+                row,
+                values,
+                ("business_type", "region"),
+                new_record_message=_("a new enterprise needs the column “%(column)s”"),
+            )
+            return self.plan_new(plan, values)
 
-        record = self.records[pk]
-        outcome.label = record.name
+        record = plan.record
+        plan.outcome.label = record.name
         if normalize_name(name) == record.name_normalized:
             # The same name in another width or spacing (博彦科技(上海) is 博彦科技（上海）): not a rename.
             values.pop("name", None)
@@ -191,19 +150,22 @@ class EnterpriseImport(TableImport):
             aliases = split_aliases(values.get("aliases", record.aliases))
             if normalize_name(name) not in {normalize_name(a) for a in [record.name, *aliases]}:
                 values["aliases"] = "\n".join([*aliases, name])
-        for key in ("business_type", "region"):
-            if key in values and values[key] is None:
-                self.required(row, key, None)
-                values.pop(key)
-        changes, changed_fields = self.changes(row, record, values)
-        for change in changes:
+        self.refuse_blanks(row, values, ("business_type", "region"))
+        outcome = self.plan_change(plan, record, values)
+        for change in outcome.changes:
             if change.column == row.header("aliases"):
                 change.old, change.new = (ALIAS_SEPARATOR.join(split_aliases(v)) for v in (change.old, change.new))
-        outcome.changes = changes
-        plan.values = {name: values[name] for name in changed_fields}
-        plan.changed_fields = changed_fields
-        outcome.status = CHANGED if changes else UNCHANGED
         return outcome
+
+    def name_free(self, row, name, pk) -> bool:
+        """The registry's rule on names (enterprises.validation), against the names read once."""
+        holder = self.index.by_name.get(normalize_name(name))
+        try:
+            validate_name_free(name, pk, (holder, self.index.names[holder]) if holder else None)
+        except ValidationError as error:
+            self.report(row, error)
+            return False
+        return True
 
     def match(self, row, values):
         """Return (id or None, how) of the enterprise the row is; INVALID if it contradicts itself."""
@@ -267,7 +229,7 @@ class EnterpriseImport(TableImport):
                 continue
             key = plan.pk or ("new", plan.row.number)
             membership = self.memberships.get(plan.pk) if plan.pk else None
-            claims.append(SerialClaim(plan.row, key, plan.serial, membership.serial if membership else None))
+            claims.append(SerialClaim(plan.row, key, plan.attached, membership.serial if membership else None))
         held = {m.serial: (pk, self.index.names.get(pk, "")) for pk, m in self.memberships.items()}
         scope = _("the %(year)d list") % {"year": self.list_year}
         final = settle_serials(claims, held, scope)
@@ -275,51 +237,35 @@ class EnterpriseImport(TableImport):
             key = plan.pk or ("new", plan.row.number)
             if key not in final:
                 continue
-            plan.serial = final[key]
+            plan.attached = final[key]
             membership = self.memberships.get(plan.pk) if plan.pk else None
-            if plan.pk and (membership is None or membership.serial != plan.serial):
+            if plan.pk and (membership is None or membership.serial != plan.attached):
                 if membership is not None and self.refuse_public_change(plan.row, membership):
                     continue
                 old = "" if membership is None else display(membership.serial)
-                plan.outcome.changes.append(Change(plan.row.header("serial"), old, display(plan.serial)))
-                if plan.outcome.status == UNCHANGED:
-                    plan.outcome.status = CHANGED
+                plan.outcome.add_change(Change(plan.row.header("serial"), old, display(plan.attached)))
 
     def write(self):
-        plans = [p for p in self.plans if p.outcome.status in (NEW, CHANGED)]
         taken = set(Enterprise.objects.values_list("slug", flat=True))
-        created = []
-        for plan in plans:
-            if plan.pk is not None:
-                continue
-            enterprise = Enterprise(**plan.values)
+        for plan in self.planned(NEW):
+            enterprise = plan.record = Enterprise(**plan.values)
             enterprise.refresh_name_keys()
             enterprise.slug = unique_slug(Enterprise, permalink_slug(enterprise.name), taken=taken)
             taken.add(enterprise.slug)
-            created.append((plan, enterprise))
-        self.bulk_create(Enterprise, [enterprise for _, enterprise in created])
-        for plan, enterprise in created:
-            plan.pk = enterprise.pk
+        self.bulk_create(Enterprise, [plan.record for plan in self.planned(NEW)])
 
-        changed, fields = [], set()
-        for plan in plans:
-            if plan.pk is None or not plan.changed_fields:
-                continue
-            record = self.records[plan.pk]
-            for name, value in plan.values.items():
-                setattr(record, name, value)
-            fields.update(plan.changed_fields)
+        changed, fields = self.apply_changes()
+        for plan in self.planned(CHANGED):
             if NAME_FIELDS & set(plan.changed_fields):
-                record.refresh_name_keys()
+                plan.record.refresh_name_keys()
                 fields.update({"name", "name_normalized", "aliases", "search_text"})
-            changed.append(record)
         self.bulk_update(Enterprise, changed, fields)
         # Bulk writes send no signals: the stored API documents of the changed enterprises
         # the public sees follow them here (write_memberships refreshes those it moves).
         enterprise_documents_refresh([record.pk for record in changed if record.public_list_year is not None])
 
         if self.list_year:
-            self.write_memberships(plans)
+            self.write_memberships(self.planned(NEW, CHANGED))
 
     def write_memberships(self, plans):
         annual_list = self.annual_list
@@ -330,9 +276,9 @@ class EnterpriseImport(TableImport):
         for plan in plans:
             membership = self.memberships.get(plan.pk)
             if membership is None:
-                added.append(ListMembership(annual_list=annual_list, enterprise_id=plan.pk, serial=plan.serial))
-            elif membership.serial != plan.serial:
-                membership.serial = plan.serial
+                added.append(ListMembership(annual_list=annual_list, enterprise_id=plan.pk, serial=plan.attached))
+            elif membership.serial != plan.attached:
+                membership.serial = plan.attached
                 moved.append(membership)
         self.park_serials(ListMembership, moved)
         self.bulk_update(ListMembership, moved, ["serial"])
@@ -343,17 +289,6 @@ class EnterpriseImport(TableImport):
         Enterprise.objects.filter(
             pk__in=[m.enterprise_id for m in (*moved, *added) if m.status in PUBLIC_STATUSES]
         ).refresh_public_listing()
-
-
-@dataclass
-class CaseStudyPlan:
-    row: object
-    outcome: RowOutcome
-    enterprise_id: int | None = None
-    year: int | None = None
-    record: CaseStudy | None = None
-    values: dict = field(default_factory=dict)
-    changed_fields: list = field(default_factory=list)
 
 
 class CaseStudyImport(TableImport):
@@ -381,14 +316,10 @@ class CaseStudyImport(TableImport):
             [self.index.find(str(row.raw("enterprise")))[0] for row in rows if row.raw("enterprise")],
         )
         self.cases = {(c.enterprise_id, c.report_year): c for c in CaseStudy.objects.all()}
-        self.plans: list[CaseStudyPlan] = []
-        self.seen: dict = {}
 
     def check_row(self, row):
         name = self.clean(row, "enterprise")
-        outcome = RowOutcome(row.number, NEW, str(name or ""))
-        plan = CaseStudyPlan(row, outcome)
-        self.plans.append(plan)
+        plan = self.start_plan(row, name)
         values = self.read_plain_fields(row)
         year = self.year
         if row.has("report_year"):
@@ -407,7 +338,7 @@ class CaseStudyImport(TableImport):
         if year is None:
             row.error(None, "no_year", _("say which report year the case studies belong to (--list YEAR)"))
         if name is INVALID or not self.required(row, "enterprise", name):
-            return outcome
+            return plan.outcome
         pk, _how = self.index.find(str(name))
         if pk is None:
             row.error(
@@ -415,9 +346,9 @@ class CaseStudyImport(TableImport):
                 "unknown_enterprise",
                 _("no enterprise of this name is in the registry; import it with the enterprise table first"),
             )
-            return outcome
+            return plan.outcome
         enterprise = self.enterprises[pk]
-        outcome.label = enterprise.name
+        plan.outcome.label = enterprise.name
         for key in ("business_type", "region"):
             if row.has(key):
                 given = self.clean(row, key)
@@ -430,38 +361,28 @@ class CaseStudyImport(TableImport):
                         % {"given": row.raw(key), "current": current},
                     )
         if row.problems or year is None:
-            return outcome
-        key = (pk, year)
-        if key in self.seen:
-            row.error("enterprise", "duplicate_row", _("the same case study as row %(row)d") % {"row": self.seen[key]})
-            return outcome
-        self.seen[key] = row.number
-        plan.enterprise_id, plan.year = pk, year
-        record = self.cases.get(key)
-        plan.record = record
+            return plan.outcome
+        if not self.first_of(row, (pk, year), "enterprise", _("the same case study as row %(row)d")):
+            return plan.outcome
+        plan.key = (pk, year)
+        record = self.cases.get(plan.key)
         if record is None:
-            plan.values = values
-            return outcome
+            return self.plan_new(plan, {**values, "enterprise_id": pk, "report_year": year})
         if values.get("serial") is None:
             # A blank serial keeps the case study's own.
             values.pop("serial", None)
-        changes, changed_fields = self.changes(row, record, values)
-        outcome.changes = changes
-        plan.values = {name: values[name] for name in changed_fields}
-        plan.changed_fields = changed_fields
-        outcome.status = CHANGED if changes else UNCHANGED
-        return outcome
+        return self.plan_change(plan, record, values)
 
     def check_file(self, rows, outcomes):
-        by_year: dict[int, list[CaseStudyPlan]] = {}
+        by_year: dict[int, list] = {}
         for plan in self.plans:
-            if plan.enterprise_id is not None:
-                by_year.setdefault(plan.year, []).append(plan)
+            if plan.key is not None:
+                by_year.setdefault(plan.key[1], []).append(plan)
         for year, plans in by_year.items():
             claims = [
                 SerialClaim(
                     plan.row,
-                    plan.enterprise_id,
+                    plan.key[0],
                     plan.values.get("serial", plan.record.serial if plan.record else None),
                     plan.record.serial if plan.record else None,
                 )
@@ -474,25 +395,13 @@ class CaseStudyImport(TableImport):
             }
             final = settle_serials(claims, held, _("the case studies of %(year)d") % {"year": year})
             for plan in plans:
-                serial = final.get(plan.enterprise_id)
                 if plan.record is None:
-                    plan.values["serial"] = serial
+                    plan.values["serial"] = final.get(plan.key[0])
 
     def write(self):
-        created, changed, moved, fields = [], [], [], set()
-        for plan in self.plans:
-            if plan.outcome.status == NEW:
-                created.append(CaseStudy(enterprise_id=plan.enterprise_id, report_year=plan.year, **plan.values))
-            elif plan.outcome.status == CHANGED:
-                if "serial" in plan.changed_fields:
-                    moved.append(plan.record)
-                changed.append(plan.record)
-                fields.update(plan.changed_fields)
-        for record, plan in ((p.record, p) for p in self.plans if p.outcome.status == CHANGED):
-            for name, value in plan.values.items():
-                setattr(record, name, value)
-        self.park_serials(CaseStudy, moved)
+        changed, fields = self.apply_changes()
+        self.park_serials(CaseStudy, [p.record for p in self.planned(CHANGED) if "serial" in p.changed_fields])
         self.bulk_update(CaseStudy, changed, fields)
-        self.bulk_create(CaseStudy, created)
+        created = self.bulk_create(CaseStudy, [CaseStudy(**plan.values) for plan in self.planned(NEW)])
         # The enterprises' stored API documents show their public case studies.
         enterprise_documents_refresh([record.enterprise_id for record in (*changed, *created)])

@@ -10,7 +10,6 @@ reference data with the stable codes that URLs, downloads, imports and the API s
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Subquery, Value
@@ -23,6 +22,8 @@ from shdt.core.models import PUBLIC_STATUSES, CodedReference, PermalinkModel, Pu
 from shdt.core.text import normalize_name, search_document
 from shdt.core.validators import validate_registered_name
 from shdt.reference.models import Region
+
+from .validation import split_aliases, validate_name_free
 
 # Trade volumes in the report (表 6-1) are in 万美元, i.e. 10,000 US dollars.
 TRADE_VOLUME_UNIT = "万美元"
@@ -149,7 +150,7 @@ class Enterprise(PermalinkModel):
 
     @property
     def alias_list(self) -> list[str]:
-        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+        return split_aliases(self.aliases)
 
     def refresh_derived_fields(self) -> None:
         """Set the fields computed from the names; every write path calls this before saving."""
@@ -165,20 +166,8 @@ class Enterprise(PermalinkModel):
 
     def clean(self):
         self.refresh_derived_fields()
-        twin = Enterprise.objects.filter(name_normalized=self.name_normalized).exclude(pk=self.pk).first()
-        if twin is not None:
-            raise ValidationError(
-                {
-                    "name": ValidationError(
-                        _(
-                            "An enterprise with this name already exists: “%(existing)s”. "
-                            "Names that differ only in full-/half-width characters or spaces are the same enterprise."
-                        ),
-                        code="duplicate_name",
-                        params={"existing": twin.name},
-                    )
-                }
-            )
+        twin = Enterprise.objects.filter(name_normalized=self.name_normalized).exclude(pk=self.pk)
+        validate_name_free(self.name, self.pk, twin.values_list("pk", "name").first())
 
     def validate_unique(self, exclude=None):
         # clean() reports a twin name on `name`, where the person typed it; the same

@@ -4,24 +4,13 @@ its title (normalised for width and spaces) and date; a title that appears once 
 registry is matched by the title alone, so that a corrected date is a change, not a copy.
 """
 
-from dataclasses import dataclass, field
-
 from django.utils.translation import gettext as _
 
-from shdt.core.imports import CHANGED, NEW, UNCHANGED, RowOutcome, TableImport
+from shdt.core.imports import NEW, TableImport
 from shdt.core.text import normalize_name
 
 from .models import Policy
 from .resources import PolicyResource
-
-
-@dataclass
-class PolicyPlan:
-    row: object
-    outcome: RowOutcome
-    record: Policy | None = None
-    values: dict = field(default_factory=dict)
-    changed_fields: list = field(default_factory=list)
 
 
 class PolicyImport(TableImport):
@@ -36,56 +25,26 @@ class PolicyImport(TableImport):
             self.by_title_date[(normalize_name(policy.title), policy.published_on)] = policy
             by_title.setdefault(normalize_name(policy.title), []).append(policy)
         self.by_title = {title: policies[0] for title, policies in by_title.items() if len(policies) == 1}
-        self.plans: list[PolicyPlan] = []
-        self.seen: dict = {}
 
     def check_row(self, row):
         values = self.read_plain_fields(row)
         title, date = values.get("title"), values.get("published_on")
-        outcome = RowOutcome(row.number, NEW, str(title or ""))
-        plan = PolicyPlan(row, outcome)
-        self.plans.append(plan)
-        for key in ("title", "published_on"):
-            if key in values and not values[key]:
-                self.required(row, key, None)
+        plan = self.start_plan(row, title)
+        self.refuse_blanks(row, values, ("title", "published_on"))
         if not title or not date:
-            return outcome
+            return plan.outcome
         key = (normalize_name(title), date)
         record = self.by_title_date.get(key) or self.by_title.get(key[0])
-        seen_key = record.pk if record else key
-        if seen_key in self.seen:
-            row.error("title", "duplicate_row", _("the same document as row %(row)d") % {"row": self.seen[seen_key]})
-            return outcome
-        self.seen[seen_key] = row.number
-        plan.record = record
+        if not self.first_of(row, record.pk if record else key, "title", _("the same document as row %(row)d")):
+            return plan.outcome
         if record is None:
-            if not values.get("issuer"):
-                if row.has("issuer"):
-                    self.required(row, "issuer", None)
-                else:
-                    row.error(None, "required", _("a new document needs the column “%(column)s”") % {
-                        "column": self.resource.fields["issuer"].column_name
-                    })
-            plan.values = values
-            return outcome
-        if "issuer" in values and not values["issuer"]:
-            self.required(row, "issuer", None)
-        changes, changed_fields = self.changes(row, record, values)
-        outcome.changes = changes
-        plan.values = {name: values[name] for name in changed_fields}
-        plan.changed_fields = changed_fields
-        outcome.status = CHANGED if changes else UNCHANGED
-        return outcome
+            self.refuse_blanks(
+                row, values, ("issuer",), new_record_message=_("a new document needs the column “%(column)s”")
+            )
+            return self.plan_new(plan, values)
+        self.refuse_blanks(row, values, ("issuer",))
+        return self.plan_change(plan, record, values)
 
     def write(self):
-        created, changed, fields = [], [], set()
-        for plan in self.plans:
-            if plan.outcome.status == NEW:
-                created.append(Policy(**plan.values))
-            elif plan.outcome.status == CHANGED:
-                for name, value in plan.values.items():
-                    setattr(plan.record, name, value)
-                changed.append(plan.record)
-                fields.update(plan.changed_fields)
-        self.bulk_update(Policy, changed, fields)
-        self.bulk_create(Policy, created)
+        self.bulk_update(Policy, *self.apply_changes())
+        self.bulk_create(Policy, [Policy(**plan.values) for plan in self.planned(NEW)])

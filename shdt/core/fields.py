@@ -63,5 +63,13 @@ class WebsiteField(models.URLField):
         kwargs.setdefault("blank", True)
         super().__init__(*args, **kwargs)
 
+    def to_python(self, value):
+        # In the field, not only in its form: the admin, the API and the import all read an
+        # address this way.
+        value = super().to_python(value)
+        if isinstance(value, str) and value and "://" not in value:
+            return "https://" + value
+        return value
+
     def formfield(self, **kwargs):
         return super().formfield(**{"assume_scheme": "https", **kwargs})

@@ -391,3 +391,9 @@ def test_a_page_shows_its_enterprises_public_case_studies_and_follows_a_change_a
     draft.status = Status.PUBLISHED
     draft.save()
     assert case_studies() == [(2022, "100.00"), (2021, "12.50")]
+
+
+def test_the_api_reads_a_website_without_a_scheme_by_the_models_rule(client, editor):
+    response = post(client, LIST_URL, {**NEW_ENTERPRISE, "website": "www.example.cn"}, editor)
+    assert response.status_code == 201, response.content
+    assert Enterprise.objects.get(slug=response.json()["slug"]).website == "https://www.example.cn"

@@ -338,3 +338,15 @@ def test_writing_a_file_makes_queries_per_batch_not_per_row():
     # Enterprises, list entries and both histories go in batches. SQLite's are the
     # smallest (999 values a statement), so a batch holds a few dozen rows there.
     assert writes_1000 - writes_20 < 1000 / 10
+
+
+def test_the_import_reads_aliases_and_websites_by_the_models_rules():
+    headers = ["企业名称", "业务类型", "所属区域", "别名", "网站"]
+    row = ("上海规则科技有限公司", "云服务", "浦东", "规则科技；RULES; 规则", "www.example.cn")
+    result = run("enterprises", csv_bytes(headers, [row]))
+    assert result.ok and result.written, [str(p) for p in result.problems]
+    enterprise = Enterprise.objects.get(name="上海规则科技有限公司")
+    assert enterprise.alias_list == ["规则科技", "RULES", "规则"]
+    assert enterprise.website == "https://www.example.cn"
+    # The same file again: the stored values are what the file gives, read by the same rules.
+    assert run("enterprises", csv_bytes(headers, [row])).summary_line() == "new=0 updated=0 unchanged=1 errors=0"

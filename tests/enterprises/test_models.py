@@ -75,3 +75,18 @@ def test_enterprises_without_a_credit_code_do_not_collide():
     make_enterprise(credit_code="")
     make_enterprise(credit_code=None)
     assert Enterprise.objects.filter(credit_code__isnull=True).count() == 2
+
+
+def test_aliases_are_one_per_line_whichever_separator_was_typed():
+    enterprise = make_enterprise("上海合合信息科技股份有限公司", aliases="INTSIG；合合信息; CamScanner\n扫描全能王")
+    enterprise.refresh_from_db()
+    assert enterprise.aliases == "INTSIG\n合合信息\nCamScanner\n扫描全能王"
+    assert enterprise.alias_list == ["INTSIG", "合合信息", "CamScanner", "扫描全能王"]
+
+
+def test_a_website_typed_without_a_scheme_is_https_on_the_model_not_only_in_the_form():
+    enterprise = make_enterprise(website="www.example.cn")
+    assert enterprise.website == "https://www.example.cn"
+    with pytest.raises(ValidationError) as excinfo:
+        make_enterprise("上海坏网址科技有限公司", website="not a website")
+    assert list(excinfo.value.message_dict) == ["website"]

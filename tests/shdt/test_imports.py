@@ -6,7 +6,6 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from shdt.core.imports import ImportRefused, find_similar, format_problem, read_sheet, read_upload
 from tests.sheets import csv_bytes, json_bytes, problems, run, xlsx_bytes
@@ -203,19 +202,21 @@ def test_find_similar_finds_names_one_edit_apart_and_without_parenthesised_parts
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's; on SQLite imports write with bulk_create")
-def test_copy_create_writes_what_bulk_create_would_and_moves_the_sequence_on():
+def test_an_importers_bulk_create_writes_the_records_and_their_history_and_moves_the_sequence_on():
+    from enterprises.imports import EnterpriseImport
     from enterprises.models import AnnualList
-    from shdt.core.imports import copy_create
 
-    # Text that COPY's format must escape: tabs, backslashes, quotes.
+    # Text that the database's quoting must keep: tabs, backslashes, quotes.
     lists = [AnnualList(year=2990 + i, title=f"{2990 + i}年名单 “引号” \\ 反斜杠\t制表", title_en="") for i in range(3)]
-    copy_create(AnnualList, lists)
+    EnterpriseImport().bulk_create(AnnualList, lists)
     assert all(item.pk for item in lists) and len({item.pk for item in lists}) == 3
     stored = {item.pk: item for item in AnnualList.objects.filter(year__gte=2990)}
     for item in lists:
         assert stored[item.pk].title == item.title
         assert stored[item.pk].created_at is not None
-    # The next record the ORM creates takes the next id: the sequence moved past the copied ones.
+    history = AnnualList.history.filter(year__gte=2990)
+    assert sorted((h.id, h.history_type, h.title) for h in history) == sorted((i.pk, "+", i.title) for i in lists)
+    assert len({h.history_date for h in history}) == 1
+    # The next record the ORM creates takes the next id.
     later = AnnualList.objects.create(year=2999, title="2999年名单")
     assert later.pk > max(item.pk for item in lists)

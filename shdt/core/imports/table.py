@@ -1,0 +1,54 @@
+"""The base class of every table's importer (each app's `imports.py` has one per table)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from .columns import ColumnsMixin, Row
+from .planning import Plan, PlanningMixin
+from .results import RowOutcome
+from .writing import WritingMixin
+
+
+class TableImport(ColumnsMixin, PlanningMixin, WritingMixin):
+    """
+    How the rows of one table become records. Subclasses (one per table, in the
+    app's `imports.py`) prefetch what they match against in `prepare`, check each row
+    in `check_row` without a query, check what spans rows in `check_file`, and write
+    in bulk in `write`.
+    """
+
+    #: The resource whose columns the file has (also the export's).
+    resource_class: type
+    #: Resource fields this importer reads itself (e.g. 序号 onto a list).
+    special_columns: tuple[str, ...] = ()
+    #: Columns a file must have.
+    required_columns: tuple[str, ...] = ()
+    #: A short name for messages, e.g. "enterprise".
+    model: type[models.Model]
+
+    def __init__(self, *, list_year: int | None = None, user=None, decisions: dict | None = None, record=None):
+        self.list_year = list_year
+        self.user = user if getattr(user, "is_authenticated", False) else None
+        # Row number (as text, as JSON keeps it) → "new" or an existing record's id.
+        self.decisions = {str(k): str(v) for k, v in (decisions or {}).items()}
+        self.record = record
+        self.resource = self.resource_class()
+        self.plans: list[Plan] = []
+        # Whatever identifies a record among the file's rows → the first row that has it.
+        self.seen: dict = {}
+
+    # The steps ------------------------------------------------------------------
+
+    def prepare(self, rows: list[Row]) -> None:
+        """Read, once, everything the rows are matched and checked against."""
+
+    def check_row(self, row: Row) -> RowOutcome:
+        raise NotImplementedError
+
+    def check_file(self, rows: list[Row], outcomes: list[RowOutcome]) -> None:
+        """Check what spans rows (duplicates, serials); add problems to the rows' outcomes."""
+
+    def write(self) -> None:
+        """Write the checked rows. Runs in the import's transaction, only when nothing is wrong."""
+        raise NotImplementedError
