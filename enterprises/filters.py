@@ -3,13 +3,20 @@ The enterprise filters: one definition for the list page, its downloads, export_
 and the API. The query parameters are a public contract (people bookmark them).
 """
 
-import django_filters
-from django import forms
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from shdt.core.caching import reference_rows
-from shdt.core.filtering import RegistryFilterSet
+from shdt.core.caching import cached_for_version, current_version, reference_rows
+from shdt.core.filtering import (
+    CharFilter,
+    ChoiceFilter,
+    CodeFilter,
+    FacetOptions,
+    RegistryFilterSet,
+    TypedChoiceFilter,
+    YearFilter,
+)
 from shdt.core.models import PUBLIC_STATUSES
 from shdt.core.text import normalize_query
 
@@ -28,53 +35,55 @@ BY_LIST_SERIAL = ["list_serial", "name_normalized"]
 BY_PUBLIC_SERIAL = ["-public_list_year", "public_serial", "name_normalized"]
 
 
-def coded_filter(relation: str, model, label):
-    """
-    A repeatable filter by code (`district=pudong&district=xuhui`): several codes mean
-    either. The valid codes come from the reference table, cached per data version, so
-    that checking a request's codes costs no query.
-    """
-    return CodeFilter(model=model, relation=relation, label=label)
+def district_filter(relation="region", **kwargs):
+    kwargs.setdefault(
+        "help_text",
+        _("Region code (GET /api/regions/). Repeat it for several: district=pudong&district=xuhui means either."),
+    )
+    kwargs.setdefault("example", ["pudong", "xuhui"])
+    return CodeFilter(relation, Region, label=_("region"), label_field="short_name", **kwargs)
 
 
-class CodeFilter(django_filters.MultipleChoiceFilter):
-    """Filters by the foreign key's ids, looked up from the codes: no join, and an index can serve it."""
-
-    def __init__(self, *, model, relation, **kwargs):
-        self.reference_model = model
-        kwargs.setdefault("choices", lambda: reference_rows(model, ("code", "name")))
-        # A foreign key gives one row per record: DISTINCT would only cost time.
-        kwargs.setdefault("distinct", False)
-        super().__init__(field_name=relation, **kwargs)
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        ids = dict(reference_rows(self.reference_model, ("code", "pk")))
-        return qs.filter(**{f"{self.field_name}__in": [ids[code] for code in value if code in ids]})
+def business_type_filter(relation="business_type", **kwargs):
+    kwargs.setdefault(
+        "help_text",
+        _(
+            "Business-type code: cloud, digital-services, digital-content or cross-border-ecommerce "
+            "(GET /api/business-types/). Repeat it for several, meaning either."
+        ),
+    )
+    kwargs.setdefault("example", ["digital-content", "cloud"])
+    return CodeFilter(relation, BusinessType, label=_("business type"), **kwargs)
 
 
-def district_filter(relation="region"):
-    return coded_filter(relation, Region, _("region"))
+def public_list_years() -> list[int]:
+    """The years of the lists with entries the public sees, newest first (cached per data version)."""
+
+    def compute():
+        years = AnnualList.objects.filter(memberships__status__in=PUBLIC_STATUSES).values_list("year", flat=True)
+        return list(years.distinct().order_by("-year"))
+
+    return cached_for_version(current_version(), ("public list years",), compute)
 
 
-def business_type_filter(relation="business_type"):
-    return coded_filter(relation, BusinessType, _("business type"))
+def list_choices():
+    """The lists the public sees, as the list page offers them."""
+    return [(str(year), gettext("%(year)s list") % {"year": year}) for year in public_list_years()]
 
 
-class YearFilter(django_filters.NumberFilter):
-    """
-    A year (`year=2021`): a whole number that a date can have. Anything else is refused
-    as a bad value, not passed on to the database (year=0 would fail there, year=2021.5
-    would match 2021).
-    """
+def with_public_entries(queryset):
+    """The enterprises with their public list entries, to group them by list."""
+    return queryset.alias(
+        public_entries=FilteredRelation("memberships", condition=Q(memberships__status__in=PUBLIC_STATUSES))
+    )
 
-    field_class = forms.IntegerField
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 9999)
-        super().__init__(*args, **kwargs)
+def has_case_study():
+    # The rows are public enterprises already: their public case studies are public.
+    return Exists(CaseStudy.objects.filter(enterprise=OuterRef("pk"), status__in=PUBLIC_STATUSES))
+
+
+CASE_STUDY_CHOICES = [("1", _("with a case study")), ("0", _("without a case study"))]
 
 
 def filter_search_text(queryset, field_name: str, value: str):
@@ -86,28 +95,60 @@ def filter_search_text(queryset, field_name: str, value: str):
 
 
 class EnterpriseFilterSet(RegistryFilterSet):
-    district = district_filter()
-    business_type = business_type_filter()
-    list = django_filters.TypedChoiceFilter(
+    # In the order a download's file name gives their values: shdt-enterprises-2022-pudong-cloud.xlsx.
+    list = TypedChoiceFilter(
         method="filter_list",
         choices=lambda: [(year, year) for (year,) in reference_rows(AnnualList, ("year",))],
         coerce=int,
         label=_("list"),
+        help_text=_("Year of a list: only the enterprises on it, each with its serial on that list."),
+        example=2022,
     )
+    district = district_filter()
+    business_type = business_type_filter()
     # `case_study=1` as the public URLs write it (a boolean widget would want "true").
-    case_study = django_filters.ChoiceFilter(
-        choices=[("1", _("with a case study")), ("0", _("without a case study"))],
+    case_study = ChoiceFilter(
+        choices=CASE_STUDY_CHOICES,
         method="filter_case_study",
         label=_("case study"),
+        help_text=_("1: only enterprises with a case study; 0: only those without."),
+        example="1",
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("search"))
-    sort = django_filters.ChoiceFilter(
-        choices=SORT_CHOICES, method="filter_sort", label=_("sort by"), empty_label=None
+    q = CharFilter(
+        method="filter_q",
+        label=_("search"),
+        help_text=_(
+            "Search the names: a part of the Chinese name in full- or half-width characters, an alias, "
+            "the English name, or the name's pinyin in full or as initials (ximalaya, xmly)."
+        ),
+        example="ximalaya",
+    )
+    sort = ChoiceFilter(
+        choices=SORT_CHOICES,
+        method="filter_sort",
+        label=_("sort by"),
+        empty_label=None,
+        help_text=_(
+            "Order of the rows: serial (the default: newest list first, then its serial), name "
+            "(by the normalised name), region (then serial). Each order ends on the name, so pages are stable."
+        ),
+        example="serial",
+        filename=False,
     )
 
     class Meta:
         model = Enterprise
         fields = []
+        facets = {
+            # The lists the public sees, counted by their public entries only.
+            "list": FacetOptions(
+                group_by="public_entries__annual_list__year", choices=list_choices, prepare=with_public_entries
+            ),
+            "business_type": FacetOptions(),
+            "district": FacetOptions(),
+            # Only "with": its count says how many of the rows have one.
+            "case_study": FacetOptions(group_by=has_case_study, choices=lambda: CASE_STUDY_CHOICES[:1]),
+        }
 
     @property
     def list_year(self) -> int | None:
@@ -127,9 +168,9 @@ class EnterpriseFilterSet(RegistryFilterSet):
     def serial_ordering(self) -> list:
         return BY_LIST_SERIAL if self.list_year is not None else BY_PUBLIC_SERIAL
 
-    def filter_list(self, queryset, name, year):
+    def filter_list(self, queryset, name, value: int):
         # The annotations reuse the join of the filter: the serial is the one on this list.
-        entry = {"memberships__annual_list__year": year}
+        entry = {"memberships__annual_list__year": value}
         if self.public:
             entry["memberships__status__in"] = PUBLIC_STATUSES
         return queryset.filter(**entry).annotate(
@@ -137,6 +178,7 @@ class EnterpriseFilterSet(RegistryFilterSet):
             list_year=F("memberships__annual_list__year"),
             list_status=F("memberships__status"),
         )
+
     def filter_case_study(self, queryset, name, value):
         cases = CaseStudy.objects.filter(enterprise=OuterRef("pk"))
         has_case = Exists(cases.public() if self.public else cases)
@@ -156,10 +198,20 @@ class EnterpriseFilterSet(RegistryFilterSet):
 class CaseStudyFilterSet(RegistryFilterSet):
     """Case studies by report year (`list`, as for enterprises), region, type and `q`."""
 
-    list = YearFilter(field_name="report_year", label=_("report year"))
+    list = YearFilter(
+        field_name="report_year",
+        label=_("report year"),
+        help_text=_("Year of the report the case study is in."),
+        example=2022,
+    )
     district = district_filter("enterprise__region")
     business_type = business_type_filter("enterprise__business_type")
-    q = django_filters.CharFilter(method="filter_q", label=_("search"))
+    q = CharFilter(
+        method="filter_q",
+        label=_("search"),
+        help_text=_("Search the enterprise's names, as q of /api/enterprises/ does (Chinese, alias, English, pinyin)."),
+        example="xmly",
+    )
 
     class Meta:
         model = CaseStudy

@@ -40,14 +40,6 @@ class TableListView(CachedReadMixin, generics.ListAPIView):
         # Read by django-filter's DRF backend, which filters and validates with it.
         return self.table.filterset_class
 
-    def get_filterset_kwargs(self) -> dict:
-        # Read by shdt.core.api.filters.TableFilterBackend. The base queryset is the table's
-        # public one, which the FilterSet may then key its kept querysets by; a view that
-        # filters another queryset does not give the key.
-        if type(self).get_queryset is not TableListView.get_queryset:
-            return {}
-        return {"base_key": self.table.base_key(public=True)}
-
 
 class SlugDetailView(CachedReadMixin, generics.RetrieveAPIView):
     """One record by its permalink slug; list filters do not apply to it."""
