@@ -99,7 +99,7 @@ class EnterpriseListView(RegistryListView):
 
     def get_context_data(self, **kwargs):
         # The published editions of the list filtered on, so that the page can point to them.
-        year = self.filterset.list_year
+        year = self.filterset.cleaned("list") or None
         editions = editions_listed().filter(annual_list__year=year).order_by("-number") if year else []
         context = super().get_context_data(list_year=year, list_editions=list(editions), **kwargs)
         # The rows' HTML as one string: a template loop over 50 rows cost more than making them.

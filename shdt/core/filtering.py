@@ -164,18 +164,60 @@ class RegistryFilterSet(django_filters.FilterSet):
         return self.form.cleaned_data.get(name)
 
     def filename_words(self) -> list[str]:
+        """The words a download's file name takes from this FilterSet's valid values (see words_for)."""
+        self.is_valid()  # checks the form, so that cleaned_data exists
+        return self.words_for(self.form.cleaned_data)
+
+    @classmethod
+    def words_for(cls, values: Mapping) -> list[str]:
         """
-        The words a download's file name takes from the chosen values, in the filters'
-        order: shdt-enterprises-2022-pudong.xlsx. Refused values name nothing, as they
-        filter nothing.
+        The words a download's file name takes from the chosen `values` (as the form
+        cleaned them), in the filters' order: shdt-enterprises-2022-pudong.xlsx. Refused
+        values are not among them: they name nothing, as they filter nothing.
         """
         words = []
-        for name, filter_ in self.filters.items():
+        for name, filter_ in cls.base_filters.items():
             if isinstance(filter_, RegistryFilter):
-                words += filter_.filename_words(self.cleaned(name))
+                words += filter_.filename_words(values.get(name))
         return words
 
     @classmethod
     def facet_options(cls) -> dict[str, FacetOptions]:
         """The filters shown as facets, by name, with how (see FacetOptions)."""
         return dict(getattr(getattr(cls, "Meta", None), "facets", {}))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """
+    What a FilterSet answered for a request's parameters: the filtered queryset, the
+    values the filters took and the errors of the refused ones (shdt.core.tables.Table.select
+    keeps a valid one per data version). It reads as the FilterSet does for what the list
+    page, the downloads and the API ask of it.
+    """
+
+    filterset_class: type
+    # Never evaluated itself: `qs` hands out a copy.
+    queryset: QuerySet
+    values: Mapping
+    errors: Mapping
+
+    @classmethod
+    def of(cls, filterset: RegistryFilterSet) -> "Selection":
+        valid = filterset.is_valid()
+        errors = {} if valid else filterset.errors
+        return cls(type(filterset), filterset.qs.all(), dict(filterset.form.cleaned_data), errors)
+
+    @property
+    def qs(self) -> QuerySet:
+        return self.queryset.all()
+
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def cleaned(self, name: str):
+        """The valid value of one filter (None if absent or refused)."""
+        return self.values.get(name)
+
+    def filename_words(self) -> list[str]:
+        return self.filterset_class.words_for(self.values)

@@ -215,7 +215,8 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
     download_url_name: str = ""
 
     def get(self, request, *args, fmt=None, **kwargs):
-        self.filterset = self.table.filter(request.GET)
+        # The table's FilterSet's answer (kept per data version): the rows of the page and of a download.
+        self.filterset = self.table.select(request.GET)
         if fmt is not None:
             if fmt not in FORMATS:
                 raise Http404

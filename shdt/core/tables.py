@@ -10,9 +10,12 @@ from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.module_loading import import_string
 
 from . import exports
+from .caching import cached_for_version, current_version
+from .filtering import Selection
 
 # Each app declares its tables in its own module; this is the one list of them.
 TABLE_PATHS = [
@@ -46,6 +49,32 @@ class Table:
     def filter(self, params: Mapping, *, public: bool = True):
         """Return the bound filterset of this table for the given query parameters."""
         return self.filterset_class(params, queryset=self.get_queryset(public=public), public=public)
+
+    def select(self, params: QueryDict, *, public: bool = True) -> Selection:
+        """
+        What the table's FilterSet selects for a request's parameters (a Selection). Valid
+        parameters' query and values are kept per data version, in the cache: checking the
+        parameters and building the query were most of a page's work, and are the same for
+        every request with the same filters until the records change. The query travels as
+        Django documents for a queryset without its rows (QuerySet.query, pickled); the
+        rows are read afresh each time.
+        """
+        key = ("selection", self.name, public, tuple((name, tuple(params.getlist(name))) for name in self.filterset_class.base_filters))
+        made = []
+
+        def compute():
+            made.append(Selection.of(self.filter(params, public=public)))
+            # Refused parameters are not kept: their messages are in the request's language.
+            return (made[0].queryset.all().query, made[0].values) if made[0].is_valid() else None
+
+        kept = cached_for_version(current_version(), key, compute)
+        if made:
+            return made[0]
+        # The kept query replaces the base queryset's (the public filter included): only
+        # what a queryset holds besides its query (its model, prefetches) is taken from it.
+        queryset = self.get_all_queryset()
+        queryset.query = kept[0]
+        return Selection(self.filterset_class, queryset.all(), kept[1], {})
 
     def headers(self) -> list[str]:
         return self.resource_class().get_export_headers()

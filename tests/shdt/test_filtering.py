@@ -15,7 +15,9 @@ from enterprises.services import enterprise_update
 from enterprises.tables import CASE_STUDIES, ENTERPRISES
 from policies.filters import PolicyFilterSet
 from shdt.core.listing import facets_of
-from shdt.core.tables import get_table
+from shdt.core.models import Status
+from shdt.core.tables import Table, get_table
+from tests.factories import make_enterprise, put_on_list
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +101,72 @@ def test_case_studies_filter_by_the_same_declared_filters(report):
     filterset = CASE_STUDIES.filter(QueryDict("district=pudong&list=2022"))
     assert filterset.is_valid()
     assert {case.enterprise.region.code for case in filterset.qs} == {"pudong"}
+
+
+def count_filtersets(monkeypatch) -> list:
+    """Record each FilterSet a table makes (Table.filter), to see which selections are answered from the cache."""
+    made = []
+    original = Table.filter
+
+    def counting(table, params, **kwargs):
+        made.append(table.name)
+        return original(table, params, **kwargs)
+
+    monkeypatch.setattr(Table, "filter", counting)
+    return made
+
+
+def test_a_selection_is_its_filtersets_answer_kept_for_the_data_version(report, monkeypatch):
+    made = count_filtersets(monkeypatch)
+    first = ENTERPRISES.select(QueryDict(PARAMS))
+    # The page, the cursor and a request with other parameters besides the filters (page) read the kept one.
+    again = ENTERPRISES.select(QueryDict(PARAMS + "&page=2"))
+    assert made == ["enterprises"]
+    filterset = ENTERPRISES.filter(QueryDict(PARAMS))
+    assert rows(first) == rows(again) == rows(filterset)
+    assert again.is_valid() and again.errors == {}
+    assert again.cleaned("list") == 2022 and again.cleaned("district") == ["pudong"]
+    assert again.filename_words() == filterset.filename_words() == ["2022", "pudong", "digital-services"]
+
+
+def test_a_kept_selection_follows_a_change_at_once(report, monkeypatch):
+    made = count_filtersets(monkeypatch)
+    assert rows(ENTERPRISES.select(QueryDict(PARAMS)))
+    enterprise = Enterprise.objects.public().filter(region__code="pudong", business_type__code="digital-services").first()
+    enterprise_update(enterprise, region=Region.objects.get(code="xuhui"))
+    names = [name for name, _serial in rows(ENTERPRISES.select(QueryDict(PARAMS)))]
+    assert enterprise.name not in names
+    assert made == ["enterprises", "enterprises"]
+
+
+def test_refused_parameters_are_checked_every_time_and_never_kept(report, monkeypatch):
+    made = count_filtersets(monkeypatch)
+    for _ in range(2):
+        selection = ENTERPRISES.select(QueryDict("district=nowhere&business_type=cloud"))
+        assert not selection.is_valid() and set(selection.errors) == {"district"}
+        # The valid filters still filter, as the page shows them with the errors.
+        assert {row["business_type__code"] for row in selection.qs.values("business_type__code")} == {"cloud"}
+    assert made == ["enterprises", "enterprises"]
+
+
+def test_the_public_and_the_staff_selections_are_kept_apart(db):
+    draft = make_enterprise("上海草稿数字科技有限公司")
+    put_on_list(draft, year=2023, status=Status.DRAFT)
+    put_on_list(make_enterprise("上海公开数字科技有限公司"), year=2023)
+    public = {name for name, _serial in rows(ENTERPRISES.select(QueryDict("list=2023")))}
+    staff = {name for name, _serial in rows(ENTERPRISES.select(QueryDict("list=2023"), public=False))}
+    assert public == {"上海公开数字科技有限公司"}
+    assert staff == {"上海公开数字科技有限公司", "上海草稿数字科技有限公司"}
+
+
+def test_the_api_filters_with_the_kept_selection_and_refuses_bad_parameters(client, report, monkeypatch):
+    made = count_filtersets(monkeypatch)
+    url = f"/api/enterprises/?{PARAMS}"
+    first = client.get(url).json()
+    # Another page size is another answer, from the same selection.
+    second = client.get(f"{url}&page_size=5").json()
+    assert first["count"] == second["count"] > 5
+    assert second["results"] == first["results"][:5]
+    assert made == ["enterprises"]
+    response = client.get("/api/enterprises/?district=nowhere")
+    assert response.status_code == 400 and "district" in response.json()

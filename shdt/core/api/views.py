@@ -40,6 +40,16 @@ class TableListView(CachedReadMixin, generics.ListAPIView):
         # Read by django-filter's DRF backend, which filters and validates with it.
         return self.table.filterset_class
 
+    def filter_queryset(self, queryset):
+        # The table's own queryset: the FilterSet's answer for valid parameters is kept per
+        # data version (shdt.core.tables.Table.select). Refused ones go to the filter
+        # backend, which answers 400 naming them; another queryset is filtered there too.
+        if type(self).get_queryset is TableListView.get_queryset:
+            selection = self.table.select(self.request.query_params)
+            if selection.is_valid():
+                return selection.qs
+        return super().filter_queryset(queryset)
+
 
 class SlugDetailView(CachedReadMixin, generics.RetrieveAPIView):
     """One record by its permalink slug; list filters do not apply to it."""
