@@ -13,13 +13,13 @@ from urllib.parse import urlencode
 from dataclasses import dataclass
 
 from django.db.models import Count, F
-from django_filters import MultipleChoiceFilter
 from django.http import Http404, QueryDict, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.views.generic import TemplateView
+from django_filters import MultipleChoiceFilter
 
 from .caching import (
     CountCachingPaginator,

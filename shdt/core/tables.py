@@ -59,7 +59,8 @@ class Table:
         Django documents for a queryset without its rows (QuerySet.query, pickled); the
         rows are read afresh each time.
         """
-        key = ("selection", self.name, public, tuple((name, tuple(params.getlist(name))) for name in self.filterset_class.base_filters))
+        values = tuple((name, tuple(params.getlist(name))) for name in self.filterset_class.base_filters)
+        key = ("selection", self.name, public, values)
         made = []
 
         def compute():
