@@ -9,6 +9,5 @@ EXPORT_BASES = Table(
     get_all_queryset=lambda: ExportBase.objects.select_related("domain", "region", "notice").prefetch_related("recognitions"),
     resource_class=ExportBaseResource,
     filterset_class=ExportBaseFilterSet,
-    filename_params=("domain", "year", "district"),
     import_path="bases.imports.ExportBaseImport",
 )

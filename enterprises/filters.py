@@ -3,13 +3,20 @@ The enterprise filters: one definition for the list page, its downloads, export_
 and the API. The query parameters are a public contract (people bookmark them).
 """
 
-import django_filters
-from django import forms
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from shdt.core.caching import reference_rows
-from shdt.core.filtering import RegistryFilterSet, YearFilter, coded_filter
+from shdt.core.caching import cached_for_version, current_version, reference_rows
+from shdt.core.filtering import (
+    CharFilter,
+    ChoiceFilter,
+    CodeFilter,
+    FacetOptions,
+    RegistryFilterSet,
+    TypedChoiceFilter,
+    YearFilter,
+)
 from shdt.core.models import PUBLIC_STATUSES
 from shdt.core.text import normalize_query
 from shdt.reference.filters import district_filter
@@ -29,8 +36,46 @@ BY_LIST_SERIAL = ["list_serial", "name_normalized"]
 BY_PUBLIC_SERIAL = ["-public_list_year", "public_serial", "name_normalized"]
 
 
-def business_type_filter(relation="business_type"):
-    return coded_filter(relation, BusinessType, _("business type"))
+def business_type_filter(relation="business_type", **kwargs):
+    kwargs.setdefault(
+        "help_text",
+        _(
+            "Business-type code: cloud, digital-services, digital-content or cross-border-ecommerce "
+            "(GET /api/business-types/). Repeat it for several, meaning either."
+        ),
+    )
+    kwargs.setdefault("example", ["digital-content", "cloud"])
+    return CodeFilter(relation, BusinessType, label=_("business type"), **kwargs)
+
+
+def public_list_years() -> list[int]:
+    """The years of the lists with entries the public sees, newest first (cached per data version)."""
+
+    def compute():
+        years = AnnualList.objects.filter(memberships__status__in=PUBLIC_STATUSES).values_list("year", flat=True)
+        return list(years.distinct().order_by("-year"))
+
+    return cached_for_version(current_version(), ("public list years",), compute)
+
+
+def list_choices():
+    """The lists the public sees, as the list page offers them."""
+    return [(str(year), gettext("%(year)s list") % {"year": year}) for year in public_list_years()]
+
+
+def with_public_entries(queryset):
+    """The enterprises with their public list entries, to group them by list."""
+    return queryset.alias(
+        public_entries=FilteredRelation("memberships", condition=Q(memberships__status__in=PUBLIC_STATUSES))
+    )
+
+
+def has_case_study():
+    # The rows are public enterprises already: their public case studies are public.
+    return Exists(CaseStudy.objects.filter(enterprise=OuterRef("pk"), status__in=PUBLIC_STATUSES))
+
+
+CASE_STUDY_CHOICES = [("1", _("with a case study")), ("0", _("without a case study"))]
 
 
 def filter_search_text(queryset, field_name: str, value: str):
@@ -42,28 +87,60 @@ def filter_search_text(queryset, field_name: str, value: str):
 
 
 class EnterpriseFilterSet(RegistryFilterSet):
-    district = district_filter()
-    business_type = business_type_filter()
-    list = django_filters.TypedChoiceFilter(
+    # In the order a download's file name gives their values: shdt-enterprises-2022-pudong-cloud.xlsx.
+    list = TypedChoiceFilter(
         method="filter_list",
         choices=lambda: [(year, year) for (year,) in reference_rows(AnnualList, ("year",))],
         coerce=int,
         label=_("list"),
+        help_text=_("Year of a list: only the enterprises on it, each with its serial on that list."),
+        example=2022,
     )
+    district = district_filter()
+    business_type = business_type_filter()
     # `case_study=1` as the public URLs write it (a boolean widget would want "true").
-    case_study = django_filters.ChoiceFilter(
-        choices=[("1", _("with a case study")), ("0", _("without a case study"))],
+    case_study = ChoiceFilter(
+        choices=CASE_STUDY_CHOICES,
         method="filter_case_study",
         label=_("case study"),
+        help_text=_("1: only enterprises with a case study; 0: only those without."),
+        example="1",
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("search"))
-    sort = django_filters.ChoiceFilter(
-        choices=SORT_CHOICES, method="filter_sort", label=_("sort by"), empty_label=None
+    q = CharFilter(
+        method="filter_q",
+        label=_("search"),
+        help_text=_(
+            "Search the names: a part of the Chinese name in full- or half-width characters, an alias, "
+            "the English name, or the name's pinyin in full or as initials (ximalaya, xmly)."
+        ),
+        example="ximalaya",
+    )
+    sort = ChoiceFilter(
+        choices=SORT_CHOICES,
+        method="filter_sort",
+        label=_("sort by"),
+        empty_label=None,
+        help_text=_(
+            "Order of the rows: serial (the default: newest list first, then its serial), name "
+            "(by the normalised name), region (then serial). Each order ends on the name, so pages are stable."
+        ),
+        example="serial",
+        filename=False,
     )
 
     class Meta:
         model = Enterprise
         fields = []
+        facets = {
+            # The lists the public sees, counted by their public entries only.
+            "list": FacetOptions(
+                group_by="public_entries__annual_list__year", choices=list_choices, prepare=with_public_entries
+            ),
+            "business_type": FacetOptions(),
+            "district": FacetOptions(),
+            # Only "with": its count says how many of the rows have one.
+            "case_study": FacetOptions(group_by=has_case_study, choices=lambda: CASE_STUDY_CHOICES[:1]),
+        }
 
     @property
     def list_year(self) -> int | None:
@@ -83,9 +160,9 @@ class EnterpriseFilterSet(RegistryFilterSet):
     def serial_ordering(self) -> list:
         return BY_LIST_SERIAL if self.list_year is not None else BY_PUBLIC_SERIAL
 
-    def filter_list(self, queryset, name, year):
+    def filter_list(self, queryset, name, value: int):
         # The annotations reuse the join of the filter: the serial is the one on this list.
-        entry = {"memberships__annual_list__year": year}
+        entry = {"memberships__annual_list__year": value}
         if self.public:
             entry["memberships__status__in"] = PUBLIC_STATUSES
         return queryset.filter(**entry).annotate(
@@ -93,6 +170,7 @@ class EnterpriseFilterSet(RegistryFilterSet):
             list_year=F("memberships__annual_list__year"),
             list_status=F("memberships__status"),
         )
+
     def filter_case_study(self, queryset, name, value):
         cases = CaseStudy.objects.filter(enterprise=OuterRef("pk"))
         has_case = Exists(cases.public() if self.public else cases)
@@ -112,10 +190,20 @@ class EnterpriseFilterSet(RegistryFilterSet):
 class CaseStudyFilterSet(RegistryFilterSet):
     """Case studies by report year (`list`, as for enterprises), region, type and `q`."""
 
-    list = YearFilter(field_name="report_year", label=_("report year"))
+    list = YearFilter(
+        field_name="report_year",
+        label=_("report year"),
+        help_text=_("Year of the report the case study is in."),
+        example=2022,
+    )
     district = district_filter("enterprise__region")
     business_type = business_type_filter("enterprise__business_type")
-    q = django_filters.CharFilter(method="filter_q", label=_("search"))
+    q = CharFilter(
+        method="filter_q",
+        label=_("search"),
+        help_text=_("Search the enterprise's names, as q of /api/enterprises/ does (Chinese, alias, English, pinyin)."),
+        example="xmly",
+    )
 
     class Meta:
         model = CaseStudy

@@ -9,7 +9,6 @@ ENTERPRISES = Table(
     get_all_queryset=lambda: Enterprise.objects.select_related("region", "business_type"),
     resource_class=EnterpriseResource,
     filterset_class=EnterpriseFilterSet,
-    filename_params=("list", "district", "business_type", "case_study"),
     import_path="enterprises.imports.EnterpriseImport",
     sql_columns=enterprise_sql_columns,
 )
@@ -21,6 +20,5 @@ CASE_STUDIES = Table(
     ),
     resource_class=CaseStudyResource,
     filterset_class=CaseStudyFilterSet,
-    filename_params=("list", "district", "business_type"),
     import_path="enterprises.imports.CaseStudyImport",
 )

@@ -5,7 +5,7 @@ and the lists' published editions with their files.
 
 from html import escape  # plain str in, str out: Django's lazy-aware escape costs more per cell
 
-from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -19,53 +19,18 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from shdt.core.caching import VersionedResponseCacheMixin, cached_for_version, current_version, reference_rows
 from shdt.core.exports import FORMATS
-from shdt.core.listing import Choice, Facet, RegistryListView
+from shdt.core.listing import RegistryListView
 from shdt.core.models import PUBLIC_STATUSES, Status
+from shdt.reference.models import Region
 
 from .editions import FILE_FIELDS, edition_changes, editions_listed, previous_edition, public_annual_lists
-from .filters import SORT_CHOICES
-from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership
-from shdt.reference.models import Region
+from .models import BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership
 from .tables import ENTERPRISES
 
 # An edition's files never change: a client may keep them as long as it likes.
 EDITION_FILE_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 RELATED_ENTERPRISES_SHOWN = 12
-
-
-def region_choices():
-    return [Choice(*row) for row in reference_rows(Region, ("code", "short_name", "name_en"))]
-
-
-def business_type_choices():
-    return [Choice(*row) for row in reference_rows(BusinessType, ("code", "name", "name_en"))]
-
-
-def public_list_years() -> list[int]:
-    """The years of the lists with entries the public sees, newest first (cached per data version)."""
-
-    def compute():
-        years = AnnualList.objects.filter(memberships__status__in=PUBLIC_STATUSES).values_list("year", flat=True)
-        return list(years.distinct().order_by("-year"))
-
-    return cached_for_version(current_version(), ("public list years",), compute)
-
-
-def list_choices():
-    return [Choice(str(year), _("%(year)s list") % {"year": year}) for year in public_list_years()]
-
-
-def with_public_entries(queryset):
-    """The enterprises with their public list entries, to group them by list."""
-    return queryset.alias(
-        public_entries=FilteredRelation("memberships", condition=Q(memberships__status__in=PUBLIC_STATUSES))
-    )
-
-
-def has_case_study():
-    # The rows are public enterprises already: their public case studies are public.
-    return Exists(CaseStudy.objects.filter(enterprise=OuterRef("pk"), status__in=PUBLIC_STATUSES))
 
 
 def enterprises_with_case_studies() -> frozenset[int]:
@@ -86,26 +51,6 @@ class EnterpriseListView(RegistryListView):
     table = ENTERPRISES
     template_name = "enterprises/enterprise_list.html"
     download_url_name = "enterprise_download"
-    sort_choices = SORT_CHOICES
-    facets = [
-        Facet(
-            "list",
-            _("List"),
-            "public_entries__annual_list__year",
-            list_choices,
-            multiple=False,
-            prepare=with_public_entries,
-        ),
-        Facet("business_type", _("Business type"), "business_type__code", business_type_choices),
-        Facet("district", _("Region"), "region__code", region_choices),
-        Facet(
-            "case_study",
-            _("Case study"),
-            has_case_study,
-            lambda: [Choice("1", _("with a case study"))],
-            multiple=False,
-        ),
-    ]
 
     # What a row of the page shows: read as values, not model instances, which would cost
     # more than the query itself. Region and type names come from the reference rows:
@@ -155,7 +100,7 @@ class EnterpriseListView(RegistryListView):
 
     def get_context_data(self, **kwargs):
         # The published editions of the list filtered on, so that the page can point to them.
-        year = self.filterset.list_year
+        year = self.filterset.cleaned("list") or None
         editions = editions_listed().filter(annual_list__year=year).order_by("-number") if year else []
         context = super().get_context_data(list_year=year, list_editions=list(editions), **kwargs)
         # The rows' HTML as one string: a template loop over 50 rows cost more than making them.

@@ -2,12 +2,19 @@
 
 import datetime
 
-import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from shdt.core.filtering import RegistryFilterSet, YearFilter
+from shdt.core.filtering import (
+    CharFilter,
+    ChoiceFilter,
+    FacetOptions,
+    MultipleChoiceFilter,
+    RegistryFilterSet,
+    YearFilter,
+    bilingual_choices,
+)
 
-from .models import PLAN_PERIOD_YEARS, PlanPeriod, Policy
+from .models import PLAN_PERIOD_ENGLISH, PLAN_PERIOD_YEARS, PlanPeriod, Policy, plan_period_expression
 
 
 def issuer_choices():
@@ -15,14 +22,35 @@ def issuer_choices():
 
 
 class PolicyFilterSet(RegistryFilterSet):
-    issuer = django_filters.MultipleChoiceFilter(choices=issuer_choices, label=_("issuer"))
-    period = django_filters.ChoiceFilter(choices=PlanPeriod.choices, method="filter_period", label=_("plan period"))
-    year = YearFilter(field_name="published_on__year", label=_("year"))
-    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("search"))
+    issuer = MultipleChoiceFilter(
+        choices=issuer_choices,
+        label=_("issuer"),
+        help_text=_("The issuing body, exactly as the documents name it; repeat it for several, meaning either."),
+        example=["上海市人民政府"],
+        # Names, not codes: no words for a file name.
+        filename=False,
+    )
+    period = ChoiceFilter(
+        choices=bilingual_choices(PlanPeriod.choices, PLAN_PERIOD_ENGLISH),
+        method="filter_period",
+        label=_("Five-year plan period"),
+        help_text=_("Five-year-plan period: 13th (2016–2020), 14th (2021–2025) or 15th (2026–2030)."),
+        example="14th",
+    )
+    year = YearFilter(
+        field_name="published_on__year", label=_("year"), help_text=_("Year of publication."), example=2021
+    )
+    q = CharFilter(
+        field_name="title", lookup_expr="icontains", label=_("search"), help_text=_("A part of the title."), example="数字贸易"
+    )
 
     class Meta:
         model = Policy
         fields = []
+        facets = {
+            "period": FacetOptions(group_by=plan_period_expression),
+            "issuer": FacetOptions(),
+        }
 
     def filter_period(self, queryset, name, value):
         first, last = PLAN_PERIOD_YEARS[PlanPeriod(value)]

@@ -9,6 +9,5 @@ POLICIES = Table(
     get_all_queryset=lambda: Policy.objects.select_related("notice").order_by("published_on", "title"),
     resource_class=PolicyResource,
     filterset_class=PolicyFilterSet,
-    filename_params=("period", "year"),
     import_path="policies.imports.PolicyImport",
 )

@@ -16,10 +16,8 @@ from rest_framework.response import Response
 from shdt.core.api.permissions import StaffModelPermissionsOrReadOnly
 from shdt.core.api.renderers import FragmentJSONRenderer
 from shdt.core.api.schema import parameter
-from shdt.reference.api import DISTRICT_PARAMETER
 from shdt.core.api.views import TAG_REFERENCE, SlugDetailView, TableListView, reference_list_view
 
-from ..filters import SORT_CHOICES
 from ..models import AnnualList, BusinessType, ListMembership
 from ..selectors import with_public_serial
 from ..services import enterprise_create, enterprise_update, list_membership_delete, list_membership_set
@@ -37,61 +35,6 @@ from .serializers import (
 
 TAG_ENTERPRISES = "enterprises"
 
-# The filters of EnterpriseFilterSet, described for API clients. A test checks that these
-# are exactly the FilterSet's parameters, so the two cannot drift apart.
-BUSINESS_TYPE_PARAMETER = parameter(
-    "business_type",
-    _(
-        "Business-type code: cloud, digital-services, digital-content or cross-border-ecommerce "
-        "(GET /api/business-types/). Repeat it for several, meaning either."
-    ),
-    ["digital-content", "cloud"],
-    many=True,
-)
-Q_PARAMETER = parameter(
-    "q",
-    _(
-        "Search the names: a part of the Chinese name in full- or half-width characters, an alias, "
-        "the English name, or the name's pinyin in full or as initials (ximalaya, xmly)."
-    ),
-    "ximalaya",
-)
-ENTERPRISE_PARAMETERS = [
-    DISTRICT_PARAMETER,
-    BUSINESS_TYPE_PARAMETER,
-    parameter(
-        "list",
-        _("Year of a list: only the enterprises on it, each with its serial on that list."),
-        2022,
-        type=int,
-    ),
-    parameter(
-        "case_study",
-        _("1: only enterprises with a case study; 0: only those without."),
-        "1",
-        enum=["1", "0"],
-    ),
-    Q_PARAMETER,
-    parameter(
-        "sort",
-        _(
-            "Order of the rows: serial (the default: newest list first, then its serial), name "
-            "(by the normalised name), region (then serial). Each order ends on the name, so pages are stable."
-        ),
-        "serial",
-        enum=[value for value, _label in SORT_CHOICES],
-    ),
-]
-CASE_STUDY_PARAMETERS = [
-    parameter("list", _("Year of the report the case study is in."), 2022, type=int),
-    DISTRICT_PARAMETER,
-    BUSINESS_TYPE_PARAMETER,
-    parameter(
-        "q",
-        _("Search the enterprise's names, as q of /api/enterprises/ does (Chinese, alias, English, pinyin)."),
-        "xmly",
-    ),
-]
 SLUG_PARAMETER = parameter(
     "slug",
     _(
@@ -149,7 +92,6 @@ class EnterpriseWriteMixin:
             "The innovation enterprises with the filters of the public list page and its downloads: the "
             "same query gives the same rows in the same order."
         ),
-        parameters=ENTERPRISE_PARAMETERS,
     ),
     post=extend_schema(
         tags=[TAG_ENTERPRISES],
@@ -295,7 +237,6 @@ class ListMembershipView(generics.GenericAPIView):
             "The case studies (典型企业) of the reports, with their four sections and trade volumes, filtered "
             "as the case-study page and its downloads are."
         ),
-        parameters=CASE_STUDY_PARAMETERS,
     )
 )
 class CaseStudyListView(TableListView):

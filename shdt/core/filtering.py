@@ -1,164 +1,68 @@
-"""What every registry FilterSet shares."""
+"""
+What every registry FilterSet shares, and the filters it is made of.
 
-import copy
+A filter is declared once, in its FilterSet, with everything the registry derives from it:
+how the API documents it (`help_text`, as a form field takes it, and an `example`: read by
+shdt.core.api.schema), whether a download's file name carries its values (`filename`), and,
+through the FilterSet's `Meta.facets`, whether and how the list page shows it as choices
+with counts (shdt.core.listing.Facet).
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.forms.utils import ErrorDict
-from django.http import QueryDict
+from django.db.models import QuerySet
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 
-from .caching import VersionValues, current_version, reference_rows
+from .caching import reference_rows
 
 
-class FilterCopies(dict):
+class RegistryFilter:
     """
-    A FilterSet class's filters, which each FilterSet copies for itself. django-filter
-    deep-copies them: some three hundred copies of choices, labels and arguments per
-    request, a tenth of a list page's time. The filters never change after their class
-    is made (a FilterSet only sets its own `model` and `parent` on its copies), so a
-    shallow copy of each is enough. Setting `method` again binds a copy's method filter
-    to the copy itself, not to the class's filter.
-    """
+    A filter that says, besides how it filters, what the registry derives from it:
 
-    def __deepcopy__(self, memo):
-        copies = {}
-        for name, filter_ in self.items():
-            copies[name] = clone = copy.copy(filter_)
-            clone.method = filter_.method
-        return copies
-
-
-class FieldCopies(dict):
-    """
-    A filter form class's fields, which each form copies for itself. Django deep-copies
-    them (widgets, choices, messages) so that a form may change its own; a filter form
-    only reads them, so each form gets a shallow copy of each field, as with FilterCopies.
+    - `example`: a value the API's schema shows (its description is the `help_text`);
+    - `filename`: whether a download's file name carries the chosen values
+      (shdt-enterprises-2022-pudong.xlsx); only codes and years make good words.
     """
 
-    def __deepcopy__(self, memo):
-        return {name: copy.copy(field) for name, field in self.items()}
+    def __init__(self, *args, example=None, filename: bool = True, **kwargs):
+        self.example = example
+        self.filename = filename
+        super().__init__(*args, **kwargs)
+
+    def filename_words(self, value) -> list[str]:
+        """The words of a download's file name for this filter's cleaned `value`."""
+        if not self.filename or value in (None, "", [], ()):
+            return []
+        values = value if isinstance(value, (list, tuple)) else [value]
+        return [str(item) for item in values]
 
 
-# The filtered querysets of this process, by FilterSet, base queryset and parameters, for
-# the current data version (RegistryFilterSet.qs).
-filtered_querysets = VersionValues()
+class CharFilter(RegistryFilter, django_filters.CharFilter):
+    """Free text: what it searches for is no word of a file name."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("filename", False)
+        super().__init__(*args, **kwargs)
 
 
-class RegistryFilterSet(django_filters.FilterSet):
-    """
-    A FilterSet that knows whether it serves the public (only records under public
-    notice or published count, in joins too) or a staff tool (every record).
-
-    Given a request's parameters (a QueryDict) and a `base_key` that names its base
-    queryset (shdt.core.tables.Table gives its name and whether it is the public one), it keeps
-    the valid parameters' filtered queryset for the data version, with the values the form
-    cleaned them to: the next request with the same parameters takes a copy of the queryset
-    instead of checking the form and building the query again (a fifth of an API page's
-    work). The rows are read afresh each time: only the query is kept, never its result.
-    """
-
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, public=True, base_key=None):
-        super().__init__(data, queryset, request=request, prefix=prefix)
-        self.public = public
-        self._memo_key = None
-        if base_key is not None and isinstance(data, QueryDict) and prefix is None:
-            # What decides the query: the base queryset, the filters' values and the data
-            # version (codes become ids, the lists' years and marked sets come from it).
-            params = tuple((name, tuple(data.getlist(name))) for name in self.filters)
-            self._memo_key = (type(self), public, base_key, params)
-            self._version = current_version()
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            form = super().form
-            kept = self._kept()
-            if kept is not None:
-                # Only valid parameters are kept: no error, and the values they were cleaned to.
-                form.cleaned_data = dict(kept[1])
-                form._errors = ErrorDict()
-        return self._form
-
-    @property
-    def errors(self):
-        # A kept queryset's parameters are valid: no need to make the form to say so.
-        return ErrorDict() if self._kept() is not None else self.form.errors
-
-    def is_valid(self) -> bool:
-        return self._kept() is not None or super().is_valid()
-
-    @property
-    def qs(self):
-        if not hasattr(self, "_qs"):
-            kept = self._kept()
-            if kept is not None:
-                self._qs = kept[0].all()
-            else:
-                queryset = super().qs
-                if self._memo_key is not None and self.is_valid():
-                    # A copy: the one handed out is evaluated, the kept one never is.
-                    kept = (queryset.all(), dict(self.form.cleaned_data))
-                    filtered_querysets.set(self._version, self._memo_key, kept)
-        return self._qs
-
-    def _kept(self):
-        """The kept queryset and cleaned values of these parameters, if any."""
-        if self._memo_key is None:
-            return None
-        return filtered_querysets.get(self._version, self._memo_key)
-
-    @classmethod
-    def get_filters(cls):
-        return FilterCopies(super().get_filters())
-
-    def get_form_class(self):
-        # django-filter builds a new form class, with new fields, for every request. The
-        # fields depend on the class alone (their choices are callables, read when the
-        # form is checked), so each FilterSet class builds its form class once.
-        cls = type(self)
-        if "_registry_form_class" not in cls.__dict__:
-            form_class = super().get_form_class()
-            form_class.base_fields = FieldCopies(form_class.base_fields)
-            cls._registry_form_class = form_class
-        return cls._registry_form_class
-
-    def cleaned(self, name: str):
-        """The valid value of one filter (None if absent or refused)."""
-        kept = self._kept()
-        if kept is not None:
-            return kept[1].get(name)
-        self.errors  # noqa: B018 -- validates the form, so that cleaned_data exists
-        return self.form.cleaned_data.get(name)
+class ChoiceFilter(RegistryFilter, django_filters.ChoiceFilter):
+    pass
 
 
-def coded_filter(relation: str, model, label):
-    """
-    A repeatable filter by code (`district=pudong&district=xuhui`): several codes mean
-    either. The valid codes come from the reference table, cached per data version, so
-    that checking a request's codes costs no query.
-    """
-    return CodeFilter(model=model, relation=relation, label=label)
+class TypedChoiceFilter(RegistryFilter, django_filters.TypedChoiceFilter):
+    pass
 
 
-class CodeFilter(django_filters.MultipleChoiceFilter):
-    """Filters by the foreign key's ids, looked up from the codes: no join, and an index can serve it."""
-
-    def __init__(self, *, model, relation, **kwargs):
-        self.reference_model = model
-        kwargs.setdefault("choices", lambda: reference_rows(model, ("code", "name")))
-        # A foreign key gives one row per record: DISTINCT would only cost time.
-        kwargs.setdefault("distinct", False)
-        super().__init__(field_name=relation, **kwargs)
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        ids = dict(reference_rows(self.reference_model, ("code", "pk")))
-        return qs.filter(**{f"{self.field_name}__in": [ids[code] for code in value if code in ids]})
+class MultipleChoiceFilter(RegistryFilter, django_filters.MultipleChoiceFilter):
+    pass
 
 
-
-class YearFilter(django_filters.NumberFilter):
+class YearFilter(RegistryFilter, django_filters.NumberFilter):
     """
     A year (`year=2021`): a whole number that a date can have. Anything else is refused
     as a bad value, not passed on to the database (year=0 would fail there, year=2021.5
@@ -171,3 +75,149 @@ class YearFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 9999)
         super().__init__(*args, **kwargs)
+
+
+class CodeFilter(MultipleChoiceFilter):
+    """
+    A repeatable filter by a reference record's code (`district=pudong&district=xuhui`):
+    several codes mean either. The valid codes come from the reference table, cached per
+    data version, so that checking a request's codes costs no query; the rows are filtered
+    by the foreign key's ids, looked up from the codes: no join, and an index can serve it.
+
+    Its field is the code through the relation (`region__code`): what the API's schema
+    types the values by, and what a facet counts by. Each choice reads as the record's
+    `label_field`, or its `name_en` on an English page.
+    """
+
+    def __init__(self, relation: str, model, *, label_field: str = "name", **kwargs):
+        self.relation = relation
+        self.reference_model = model
+        kwargs.setdefault("choices", lambda: code_choices(model, label_field))
+        # A foreign key gives one row per record: DISTINCT would only cost time.
+        kwargs.setdefault("distinct", False)
+        super().__init__(field_name=f"{relation}__code", **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ids = dict(reference_rows(self.reference_model, ("code", "pk")))
+        return qs.filter(**{f"{self.relation}__in": [ids[code] for code in value if code in ids]})
+
+
+def code_choices(model, label_field: str) -> list[tuple[str, str]]:
+    """A reference table's codes, each with its label in the page's language."""
+    rows = reference_rows(model, ("code", label_field, "name_en"))
+    if get_language() == "en":
+        return [(code, english or label) for code, label, english in rows]
+    return [(code, label) for code, label, _english in rows]
+
+
+def _in_language(label: str, english: str) -> str:
+    return english if english and get_language() == "en" else label
+
+
+# A label that reads as `label`, or as `english` on an English page (decided when it is shown).
+bilingual = lazy(_in_language, str)
+
+
+def bilingual_choices(choices: Sequence[tuple[str, str]], english: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Model choices (the report's Chinese words) whose labels read in English on an English page."""
+    return [(value, bilingual(label, english.get(value, ""))) for value, label in choices]
+
+
+@dataclass(frozen=True)
+class FacetOptions:
+    """
+    How the list page shows one of its FilterSet's filters as a facet (`Meta.facets`, by
+    filter name, in the page's order). The facet's name, label and whether several values
+    may be chosen are the filter's; what is left to say is only where the filter does not
+    say it:
+
+    - `group_by`: what the rows are counted by, an ORM path or a function returning an
+      expression (the filter's field, e.g. `region__code`, if not given);
+    - `choices`: a function returning the (value, label) pairs to offer (the filter's
+      choices if not given);
+    - `prepare`: a function that prepares the queryset before grouping.
+    """
+
+    group_by: str | Callable | None = None
+    choices: Callable[[], Sequence[tuple[str, str]]] | None = None
+    prepare: Callable[[QuerySet], QuerySet] | None = None
+
+
+class RegistryFilterSet(django_filters.FilterSet):
+    """
+    A FilterSet that knows whether it serves the public (only records under public
+    notice or published count, in joins too) or a staff tool (every record).
+
+    `Meta.facets` (a dict of filter name to FacetOptions) names the filters the list page
+    shows as facets, in its order.
+    """
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, public=True):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.public = public
+
+    def cleaned(self, name: str):
+        """The valid value of one filter (None if absent or refused)."""
+        self.is_valid()  # checks the form, so that cleaned_data exists
+        return self.form.cleaned_data.get(name)
+
+    def filename_words(self) -> list[str]:
+        """The words a download's file name takes from this FilterSet's valid values (see words_for)."""
+        self.is_valid()  # checks the form, so that cleaned_data exists
+        return self.words_for(self.form.cleaned_data)
+
+    @classmethod
+    def words_for(cls, values: Mapping) -> list[str]:
+        """
+        The words a download's file name takes from the chosen `values` (as the form
+        cleaned them), in the filters' order: shdt-enterprises-2022-pudong.xlsx. Refused
+        values are not among them: they name nothing, as they filter nothing.
+        """
+        words = []
+        for name, filter_ in cls.base_filters.items():
+            if isinstance(filter_, RegistryFilter):
+                words += filter_.filename_words(values.get(name))
+        return words
+
+    @classmethod
+    def facet_options(cls) -> dict[str, FacetOptions]:
+        """The filters shown as facets, by name, with how (see FacetOptions)."""
+        return dict(getattr(getattr(cls, "Meta", None), "facets", {}))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """
+    What a FilterSet answered for a request's parameters: the filtered queryset, the
+    values the filters took and the errors of the refused ones (shdt.core.tables.Table.select
+    keeps a valid one per data version). It reads as the FilterSet does for what the list
+    page, the downloads and the API ask of it.
+    """
+
+    filterset_class: type
+    # Never evaluated itself: `qs` hands out a copy.
+    queryset: QuerySet
+    values: Mapping
+    errors: Mapping
+
+    @classmethod
+    def of(cls, filterset: RegistryFilterSet) -> "Selection":
+        valid = filterset.is_valid()
+        errors = {} if valid else filterset.errors
+        return cls(type(filterset), filterset.qs.all(), dict(filterset.form.cleaned_data), errors)
+
+    @property
+    def qs(self) -> QuerySet:
+        return self.queryset.all()
+
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def cleaned(self, name: str):
+        """The valid value of one filter (None if absent or refused)."""
+        return self.values.get(name)
+
+    def filename_words(self) -> list[str]:
+        return self.filterset_class.words_for(self.values)

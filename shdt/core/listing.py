@@ -16,8 +16,10 @@ from django.db.models import Count, F
 from django.http import Http404, QueryDict, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.views.generic import TemplateView
+from django_filters import MultipleChoiceFilter
 
 from .caching import (
     CountCachingPaginator,
@@ -31,16 +33,6 @@ from .tables import Table
 
 PAGE_VAR = "page"
 SORT_VAR = "sort"
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str
-    label_en: str = ""
-
-    def display(self) -> str:
-        return self.label_en if self.label_en and get_language() == "en" else self.label
 
 
 @dataclass(frozen=True)
@@ -116,18 +108,19 @@ def options_html(facet: "Facet", options: list[Option]) -> str:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Facet:
     """
     A filter shown as a list of choices, each with the number of rows it would give
     together with the other active filters (its own selection left out, so that the
-    counts say what choosing another option would show).
+    counts say what choosing another option would show). Made from its FilterSet's
+    filter and `Meta.facets` entry (facets_of), never declared by a view.
     """
 
     param: str
     label: str
     group_by: str | Callable  # an ORM path, or a function returning an expression
-    choices: Callable[[], Sequence[Choice]]
+    choices: Callable[[], Sequence[tuple[str, str]]]
     multiple: bool = True
     # Prepares the queryset before grouping, e.g. with the relation the path goes through.
     prepare: Callable | None = None
@@ -142,8 +135,8 @@ class Facet:
         counts = cached_for_token(current_token(), key, lambda: self.counts(table, others))
         selected = set(params.getlist(self.param))
         return [
-            Option(choice.value, choice.display(), counts.get(choice.value, 0), choice.value in selected)
-            for choice in self.choices()
+            Option(str(value), str(label), counts.get(str(value), 0), str(value) in selected)
+            for value, label in self.choices()
         ]
 
     def counts(self, table: Table, others) -> dict[str, int]:
@@ -160,6 +153,28 @@ class Facet:
             .values_list("facet_value", "n")
         )
         return {_as_param(value): n for value, n in rows}
+
+
+def facets_of(filterset_class) -> list[Facet]:
+    """
+    The facets of a FilterSet, in the order of its `Meta.facets`: each one's name, label,
+    choices and grouping are its filter's unless the entry says otherwise.
+    """
+    facets = []
+    for name, options in filterset_class.facet_options().items():
+        filter_ = filterset_class.base_filters[name]
+        choices = options.choices or filter_.extra["choices"]
+        facets.append(
+            Facet(
+                param=name,
+                label=capfirst(filter_.label),
+                group_by=options.group_by or filter_.field_name,
+                choices=choices if callable(choices) else (lambda choices=choices: choices),
+                multiple=isinstance(filter_, MultipleChoiceFilter),
+                prepare=options.prepare,
+            )
+        )
+    return facets
 
 
 def _as_param(value) -> str:
@@ -196,18 +211,22 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
     """A filterable, sortable, paged list of a table, with downloads of the same rows."""
 
     table: Table
-    facets: Sequence[Facet] = ()
-    sort_choices: Sequence[tuple[str, str]] = ()
     paginate_by = 50
     download_url_name: str = ""
 
     def get(self, request, *args, fmt=None, **kwargs):
-        self.filterset = self.table.filter(request.GET)
+        # The table's FilterSet's answer (kept per data version): the rows of the page and of a download.
+        self.filterset = self.table.select(request.GET)
         if fmt is not None:
             if fmt not in FORMATS:
                 raise Http404
             return download_response(self.table, self.filterset, fmt)
         return super().get(request, *args, **kwargs)
+
+    def sort_choices(self) -> Sequence[tuple[str, str]]:
+        """The orders the page links to: the choices of its FilterSet's sort filter, if it has one."""
+        sort_filter = self.table.filterset_class.base_filters.get(SORT_VAR)
+        return sort_filter.extra["choices"] if sort_filter is not None else ()
 
     def decorate(self, queryset):
         """Add what the page shows beyond the exported columns (e.g. a marker); none by default."""
@@ -219,6 +238,7 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         params = self.request.GET
+        facets = facets_of(self.table.filterset_class)
         paginator = CountCachingPaginator(
             self.decorate(self.filterset.qs),
             self.paginate_by,
@@ -237,13 +257,13 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
             total=paginator.count,
             facets=[
                 (facet, OptionList(facet, facet.options(self.table, params), any_chosen=any(params.getlist(facet.param))))
-                for facet in self.facets
+                for facet in facets
             ],
             q=params.get("q", ""),
             sort=params.get(SORT_VAR, ""),
             sort_links=[
                 (value, label, query_string(params, **{SORT_VAR: value, PAGE_VAR: None}))
-                for value, label in self.sort_choices
+                for value, label in self.sort_choices()
             ],
             downloads=[
                 (fmt, reverse(self.download_url_name, kwargs={"fmt": fmt}) + query_string(params, **{PAGE_VAR: None}))
@@ -252,7 +272,7 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
             page_links=_page_links(params, page),
             is_filtered=any(key not in (PAGE_VAR, SORT_VAR) and params.getlist(key) for key in params),
             active_filter_count=sum(
-                len([v for v in params.getlist(facet.param) if v]) for facet in self.facets
+                len([v for v in params.getlist(facet.param) if v]) for facet in facets
             ),
             **kwargs,
         )

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.module_loading import import_string
 
 from . import exports
+from .caching import cached_for_version, current_version
+from .filtering import Selection
 from .registry import registered_tables
-
-# The tables' base querysets, by table name and whether they are the public ones.
-_base_querysets: dict[tuple[str, bool], QuerySet] = {}
 
 
 
@@ -26,9 +26,9 @@ class Table:
     # Every record, drafts included: for staff tools (export_data --all, the import).
     get_all_queryset: Callable[[], QuerySet]
     resource_class: type
+    # A shdt.core.filtering.RegistryFilterSet: the filters of the page, the downloads and the
+    # API, the page's facets, and the words of a download's file name.
     filterset_class: type
-    # The parameters whose values a download's file name carries, in this order.
-    filename_params: tuple[str, ...] = ()
     # The dotted path of the shdt.core.imports.TableImport that reads this table's spreadsheets.
     import_path: str = ""
     # The export columns as SQL expressions over the filtered queryset (shdt.core.sql_exports),
@@ -37,23 +37,39 @@ class Table:
 
     def get_queryset(self, *, public: bool = True) -> QuerySet:
         """The records the public sees (under public notice or published), or with `public=False` all of them."""
-        key = (self.name, public)
-        if key not in _base_querysets:
-            # Built once per process, as it depends on nothing but the code; each caller
-            # gets a copy, so the kept one is never evaluated.
-            queryset = self.get_all_queryset()
-            _base_querysets[key] = queryset.public() if public else queryset
-        return _base_querysets[key].all()
+        queryset = self.get_all_queryset()
+        return queryset.public() if public else queryset
 
     def filter(self, params: Mapping, *, public: bool = True):
         """Return the bound filterset of this table for the given query parameters."""
-        return self.filterset_class(
-            params, queryset=self.get_queryset(public=public), public=public, base_key=self.base_key(public)
-        )
+        return self.filterset_class(params, queryset=self.get_queryset(public=public), public=public)
 
-    def base_key(self, public: bool) -> tuple:
-        """What names the base queryset of get_queryset(public=…), for the filtered querysets a FilterSet keeps."""
-        return (self.name, public)
+    def select(self, params: QueryDict, *, public: bool = True) -> Selection:
+        """
+        What the table's FilterSet selects for a request's parameters (a Selection). Valid
+        parameters' query and values are kept per data version, in the cache: checking the
+        parameters and building the query were most of a page's work, and are the same for
+        every request with the same filters until the records change. The query travels as
+        Django documents for a queryset without its rows (QuerySet.query, pickled); the
+        rows are read afresh each time.
+        """
+        values = tuple((name, tuple(params.getlist(name))) for name in self.filterset_class.base_filters)
+        key = ("selection", self.name, public, values)
+        made = []
+
+        def compute():
+            made.append(Selection.of(self.filter(params, public=public)))
+            # Refused parameters are not kept: their messages are in the request's language.
+            return (made[0].queryset.all().query, made[0].values) if made[0].is_valid() else None
+
+        kept = cached_for_version(current_version(), key, compute)
+        if made:
+            return made[0]
+        # The kept query replaces the base queryset's (the public filter included): only
+        # what a queryset holds besides its query (its model, prefetches) is taken from it.
+        queryset = self.get_all_queryset()
+        queryset.query = kept[0]
+        return Selection(self.filterset_class, queryset.all(), kept[1], {})
 
     def headers(self) -> list[str]:
         return self.resource_class().get_export_headers()
@@ -67,11 +83,7 @@ class Table:
 
     def filename(self, filterset, extension: str) -> str:
         """Return a file name that says what the file holds: shdt-enterprises-2022-pudong.xlsx."""
-        parts = ["shdt", self.name.replace("_", "-")]
-        filterset.errors  # noqa: B018 -- validates the form; invalid values filter nothing
-        cleaned = filterset.form.cleaned_data
-        for param in self.filename_params:
-            parts.extend(_filename_words(cleaned.get(param), param))
+        parts = ["shdt", self.name.replace("_", "-"), *filterset.filename_words()]
         return "-".join(parts) + "." + extension
 
     def export(self, filterset, fmt: str) -> tuple[str, Iterator[bytes]]:
@@ -92,19 +104,6 @@ class Table:
             return sql_exports.csv_chunks(self.headers(), queryset, columns)
         rows = sql_exports.xlsx_rows(queryset, columns)
         return exports.file_chunks(exports.xlsx_file(self.headers(), rows, sheet_name=self.name))
-
-
-def _filename_words(value, param: str) -> list[str]:
-    if value in (None, "", [], False):
-        return []
-    if value is True:
-        return [param.replace("_", "-")]
-    values = value if isinstance(value, (list, tuple, QuerySet)) else [value]
-    words = []
-    for item in values:
-        key = getattr(item, "code", None) or getattr(item, "year", None) or item
-        words.append(str(key))
-    return words
 
 
 def get_table(name: str) -> Table:

@@ -4,7 +4,6 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from shdt.core.api.schema import parameter
 from shdt.core.api.views import reference_list_view
 
 from .models import Region
@@ -15,15 +14,6 @@ class RegionSerializer(serializers.ModelSerializer):
         model = Region
         fields = ["code", "short_name", "name", "name_en"]
         read_only_fields = fields
-
-
-# The region filter (shdt.reference.filters.district_filter), described for API clients.
-DISTRICT_PARAMETER = parameter(
-    "district",
-    _("Region code (GET /api/regions/). Repeat it for several: district=pudong&district=xuhui means either."),
-    ["pudong", "xuhui"],
-    many=True,
-)
 
 
 RegionListView = reference_list_view(

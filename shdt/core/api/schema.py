@@ -1,25 +1,40 @@
-"""What every operation's OpenAPI description has: documented parameters and error answers."""
+"""
+What every operation's OpenAPI description has: documented parameters and error answers.
+A list's query parameters are its FilterSet's filters, described from them (help_text, example).
+"""
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiFilterExtension
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework.permissions import SAFE_METHODS
 
 
-class DocumentedFiltersExtension(OpenApiFilterExtension):
+class RegistryFilterExtension(DjangoFilterExtension):
     """
-    Leave the FilterSets' parameters to the views, which describe each with words and an
-    example (`parameter` below, in `extend_schema`), instead of drf-spectacular's guesses
-    from the filters. A test checks that each view documents exactly its FilterSet's filters.
+    drf-spectacular's own description of a FilterSet's filters (their types, enums and
+    `help_text`), with what each registry filter adds (shdt.core.filtering.RegistryFilter):
+    its example, and, for a filter that takes a whole number (a year), the integer type
+    and bounds its form field checks.
     """
 
     target_class = "shdt.core.api.filters.TableFilterBackend"
-    priority = 1  # before drf-spectacular's own django-filter extension
+    priority = 1  # before drf-spectacular's own extension, which it extends
 
-    def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
-        return []
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
+        for parameter in parameters:
+            # The model field's verbose name ("code"): the description says more.
+            parameter["schema"].pop("title", None)
+            parameter["schema"].get("items", {}).pop("title", None)
+            if filter_field.field_class is forms.IntegerField:
+                bounds = {"minimum": filter_field.extra.get("min_value"), "maximum": filter_field.extra.get("max_value")}
+                parameter["schema"] = {"type": "integer", **{k: v for k, v in bounds.items() if v is not None}}
+            if getattr(filter_field, "example", None) is not None:
+                parameter["example"] = filter_field.example
+        return parameters
 
 
 def parameter(name, description, example, *, type=str, many=False, location=OpenApiParameter.QUERY, **kwargs):

@@ -42,13 +42,15 @@ class TableListView(CachedReadMixin, generics.ListAPIView):
         # Read by django-filter's DRF backend, which filters and validates with it.
         return self.table.filterset_class
 
-    def get_filterset_kwargs(self) -> dict:
-        # Read by shdt.core.api.filters.TableFilterBackend. The base queryset is the table's
-        # public one, which the FilterSet may then key its kept querysets by; a view that
-        # filters another queryset does not give the key.
-        if type(self).get_queryset is not TableListView.get_queryset:
-            return {}
-        return {"base_key": self.table.base_key(public=True)}
+    def filter_queryset(self, queryset):
+        # The table's own queryset: the FilterSet's answer for valid parameters is kept per
+        # data version (shdt.core.tables.Table.select). Refused ones go to the filter
+        # backend, which answers 400 naming them; another queryset is filtered there too.
+        if type(self).get_queryset is TableListView.get_queryset:
+            selection = self.table.select(self.request.query_params)
+            if selection.is_valid():
+                return selection.qs
+        return super().filter_queryset(queryset)
 
 
 class SlugDetailView(CachedReadMixin, generics.RetrieveAPIView):
