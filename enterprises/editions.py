@@ -45,6 +45,16 @@ class EditionRow:
     business_type: str
     permalink: str
 
+    # What the rows' template (includes/enterprise_rows.html) shows of a row beyond the
+    # file's columns: an edition's file has no list year per row and no markers.
+    year = None
+    has_case_study = False
+    under_notice = False
+
+    @property
+    def label(self) -> str:
+        return self.name
+
 
 @dataclass(frozen=True)
 class Change:
