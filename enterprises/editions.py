@@ -45,15 +45,10 @@ class EditionRow:
     business_type: str
     permalink: str
 
-    # What the rows' template (includes/enterprise_rows.html) shows of a row beyond the
-    # file's columns: an edition's file has no list year per row and no markers.
-    year = None
-    has_case_study = False
-    under_notice = False
-
-    @property
-    def label(self) -> str:
-        return self.name
+    def __iter__(self):
+        # The cells of the rows' template (includes/enterprise_rows.html), which shows the
+        # list's rows too: an edition's file has no list year per row and no markers.
+        return iter((self.path, self.serial, None, self.name, self.business_type, self.region, False, False))
 
 
 @dataclass(frozen=True)

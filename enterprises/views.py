@@ -180,6 +180,13 @@ class EnterpriseRow:
         self.has_case_study = self.id in with_case_studies
         self.under_notice = self.list_status == Status.NOTICE
 
+    def __iter__(self):
+        # The cells, in the order the rows' template unpacks them.
+        return iter((
+            self.path, self.serial, self.year, self.label, self.business_type, self.region,
+            self.has_case_study, self.under_notice,
+        ))  # fmt: skip
+
 
 class EnterpriseDetailView(VersionedResponseCacheMixin, DetailView):
     queryset = (
