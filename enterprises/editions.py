@@ -45,6 +45,11 @@ class EditionRow:
     business_type: str
     permalink: str
 
+    def __iter__(self):
+        # The cells of the rows' template (includes/enterprise_rows.html), which shows the
+        # list's rows too: an edition's file has no list year per row and no markers.
+        return iter((self.path, self.serial, None, self.name, self.business_type, self.region, False, False))
+
 
 @dataclass(frozen=True)
 class Change:

@@ -3,23 +3,26 @@ The public pages of enterprises: configuration of the shared list view, the prof
 and the lists' published editions with their files.
 """
 
-from html import escape  # plain str in, str out: Django's lazy-aware escape costs more per cell
-
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from shdt.core.caching import VersionedResponseCacheMixin, cached_for_version, current_version, reference_rows
+from shdt.core.caching import (
+    VersionedResponseCacheMixin,
+    cached_for_version,
+    current_version,
+    public_params_key,
+    reference_rows,
+)
 from shdt.core.exports import FORMATS
-from shdt.core.listing import RegistryListView
+from shdt.core.listing import PAGE_VAR, RegistryListView
 from shdt.core.models import PUBLIC_STATUSES, Status
 from shdt.reference.models import Region
 
@@ -52,9 +55,10 @@ class EnterpriseListView(RegistryListView):
     template_name = "enterprises/enterprise_list.html"
     download_url_name = "enterprise_download"
 
-    # What a row of the page shows: read as values, not model instances, which would cost
-    # more than the query itself. Region and type names come from the reference rows:
-    # two joins fewer for PostgreSQL to plan on every page.
+    # What a row of the page shows, read as tuples of values (the primary key first, which
+    # the paginator's deep pages key by): model instances would cost more than the query.
+    # Region and type names come from the reference rows: two joins fewer for PostgreSQL
+    # to plan on every page.
     row_fields = (
         "id",
         "slug",
@@ -68,89 +72,66 @@ class EnterpriseListView(RegistryListView):
     )
 
     def decorate(self, queryset):
-        return queryset.values(*self.row_fields)
+        return queryset.values_list(*self.row_fields)
+
+    def cached_rows_key(self, params):
+        # The rows are plain tuples, and every write makes a new data version: a page's
+        # rows are read once per version, as its count and facets are.
+        return (self.table.name, public_params_key(params, ignore=(PAGE_VAR,)))
 
     def present(self, rows):
-        # Each row's cells are made here, as Django's admin makes its change list's: a
-        # template tag per cell of 50 rows would cost more than everything else the page does.
         english = get_language() == "en"
         prefix = reverse("enterprise_list")
-        filtered_by_list = bool(self.request.GET.get("list"))
-        labels = {
-            key: escape(str(label))
-            for key, label in {
-                "no": _("No."),
-                "enterprise": _("Enterprise"),
-                "type": _("Business type"),
-                "region": _("Region"),
-                "case": _("case study"),
-                "notice": _("under public notice"),
-            }.items()
-        }
+        # On one list, its year beside each serial says nothing.
+        show_year = not self.request.GET.get("list")
         regions = {pk: names for pk, *names in reference_rows(Region, ("pk", "short_name", "name_en", "sort_order"))}
         types = {pk: names for pk, *names in reference_rows(BusinessType, ("pk", "name", "name_en"))}
-        rows = [EnterpriseRow(values) for values in rows]
         with_case_studies = enterprises_with_case_studies()
-        for row in rows:
-            row.has_case_study = row.id in with_case_studies
-            row.region_short_name, row.region_name_en, row.region_sort_order = regions[row.region_id]
-            row.business_type_name, row.business_type_name_en = types[row.business_type_id]
-            row.html = enterprise_row_html(row, labels, prefix, english, filtered_by_list)
-        return rows
+        return [
+            EnterpriseRow(values, regions, types, prefix, english, show_year, with_case_studies) for values in rows
+        ]
 
     def get_context_data(self, **kwargs):
         # The published editions of the list filtered on, so that the page can point to them.
         year = self.filterset.cleaned("list") or None
         editions = editions_listed().filter(annual_list__year=year).order_by("-number") if year else []
-        context = super().get_context_data(list_year=year, list_editions=list(editions), **kwargs)
-        # The rows' HTML as one string: a template loop over 50 rows cost more than making them.
-        context["rows_html"] = mark_safe("\n".join(row.html for row in context["rows"]))  # noqa: S308 -- rows are safe HTML
-        return context
+        return super().get_context_data(list_year=year, list_editions=list(editions), **kwargs)
 
 
 class EnterpriseRow:
-    """A row of the enterprise list, from the values of its query (name, slug, labels…)."""
-
-    def __init__(self, values: dict):
-        self.__dict__.update(values)
-
-
-ROW_HTML = (
-    '<tr><td data-label="{no}">{serial}</td>'
-    '<th scope="row" data-label="{enterprise}"><a href="{prefix}{slug}/">{name}</a>{badges}</th>'
-    '<td data-label="{type}">{type_label}</td><td data-label="{region}">{region_label}</td></tr>'
-)
-
-
-def enterprise_row_html(row, labels, prefix, english, filtered_by_list):
     """
-    One row of the enterprise list: 序号 (and its list's year), name with markers, type,
-    region. Every value from the records is escaped; `labels` are escaped by the caller.
+    A row of the enterprise list as the rows' template shows it (includes/enterprise_rows.html,
+    which shows an edition's rows too): its values, and its labels in the page's language.
     """
-    if row.list_serial is None:
-        serial = "—"
-    elif filtered_by_list:
-        serial = f'<span class="serial">{row.list_serial}</span>'
-    else:
-        serial = f'<span class="serial">{row.list_serial}</span> <span class="list-year">{row.list_year}</span>'
-    badges = ""
-    if row.has_case_study:
-        badges += f' <span class="badge">{labels["case"]}</span>'
-    if row.list_status == Status.NOTICE:
-        badges += f' <span class="badge notice">{labels["notice"]}</span>'
-    # SafeString itself: mark_safe's lazy-string check costs a row more than its cells.
-    return SafeString(  # built from escaped values and integers only
-        ROW_HTML.format(
-            serial=serial,
-            prefix=prefix,
-            slug=escape(row.slug),
-            name=escape((english and row.name_en) or row.name),
-            badges=badges,
-            type_label=escape(row.business_type_name_en if english else row.business_type_name),
-            region_label=escape(row.region_name_en if english else row.region_short_name),
-            **labels,
-        )
-    )
+
+    __slots__ = (
+        "id", "slug", "name", "name_en", "business_type_id", "region_id", "list_serial", "list_year", "list_status",
+        "path", "label", "serial", "year", "business_type", "region", "region_sort_order", "has_case_study",
+        "under_notice",
+    )  # fmt: skip
+
+    def __init__(self, values, regions, types, prefix, english, show_year, with_case_studies):
+        (
+            self.id, self.slug, self.name, self.name_en, self.business_type_id, self.region_id,
+            self.list_serial, self.list_year, self.list_status,
+        ) = values  # fmt: skip
+        short_name, name_en, self.region_sort_order = regions[self.region_id]
+        type_name, type_name_en = types[self.business_type_id]
+        self.path = f"{prefix}{self.slug}/"
+        self.label = (english and self.name_en) or self.name
+        self.serial = self.list_serial
+        self.year = self.list_year if show_year else None
+        self.business_type = type_name_en if english else type_name
+        self.region = name_en if english else short_name
+        self.has_case_study = self.id in with_case_studies
+        self.under_notice = self.list_status == Status.NOTICE
+
+    def __iter__(self):
+        # The cells, in the order the rows' template unpacks them.
+        return iter((
+            self.path, self.serial, self.year, self.label, self.business_type, self.region,
+            self.has_case_study, self.under_notice,
+        ))  # fmt: skip
 
 
 class EnterpriseDetailView(VersionedResponseCacheMixin, DetailView):

@@ -87,10 +87,26 @@ MIDDLEWARE = [
 ROOT_URLCONF = "shdt.urls"
 WSGI_APPLICATION = "shdt.wsgi.application"
 
+# The public pages (templates/) are Jinja2 templates, which render a list page's rows and
+# facets several times faster than Django's engine; the admin, DRF and the other apps'
+# templates are Django's (APP_DIRS). A name is looked up in this order.
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "shdt.jinja2.environment",
+            "context_processors": [
+                "django.template.context_processors.i18n",
+                "shdt.context_processors.last_updated",
+                "shdt.context_processors.site_urls",
+            ],
+        },
+    },
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -98,8 +114,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "shdt.context_processors.last_updated",
-                "shdt.context_processors.site_urls",
             ],
         },
     },

@@ -8,6 +8,29 @@ from django.core.management import call_command
 from tests.reference_data import reference_data_create
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jinja2_pages_report_their_context():
+    """
+    The test client reads a page's context (response.context) from the template_rendered
+    signal, which only Django's template engine sends: the public pages are Jinja2's
+    (settings.TEMPLATES), so their backend sends it too while the tests run.
+    """
+    from django.template.backends.jinja2 import Template
+    from django.test.signals import template_rendered
+
+    render = Template.render
+
+    def render_and_report(self, context=None, request=None):
+        context = {} if context is None else context
+        content = render(self, context, request)
+        template_rendered.send(sender=self, template=self, context=context)
+        return content
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Template, "render", render_and_report)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # The manifest storage of production needs `collectstatic` first; tests read

@@ -20,10 +20,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Paginator
-from django.db import connections, transaction
-from django.db.models.query import ValuesIterable
+from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.functional import cached_property
@@ -196,13 +194,15 @@ class CountCachingPaginator(Paginator):
         keys_key: tuple | None = None,
         token: str | None = None,
         keys_queryset=None,
-        rows_key: tuple | None = None,
+        cached_rows_key: tuple | None = None,
         **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
-        # What identifies the SQL of a page's rows but the page (see compiled_rows).
-        self.rows_key = rows_key
+        # What identifies the rows *and their order* but not the page: with it, the rows of
+        # the first pages are kept per data version. Only for an object list of plain
+        # values (values_list()), which the cache stores as they are.
+        self.cached_rows_key = cached_rows_key
         # What identifies the rows *and their order* (the count's key leaves the sort out).
         self.keys_key = keys_key
         self.token = token
@@ -219,18 +219,27 @@ class CountCachingPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        if bottom < self.DEFERRED_JOIN_OFFSET and self.rows_key is not None and self.token is not None:
+        if bottom < self.DEFERRED_JOIN_OFFSET and self.cached_rows_key is not None and self.token is not None:
             top = bottom + self.per_page
             if top + self.orphans >= self.count:
                 top = self.count
-            rows = compiled_rows(self.object_list[bottom:top], (*self.rows_key, bottom, top), self.token)
-            return self._get_page(rows, number, self)
+            # A page of rows is read once per data version, as its count is: the next
+            # change to the records makes a new version, and so a new read.
+            rows = cached_for_token(
+                self.token,
+                ("rows", *self.cached_rows_key, bottom, top),
+                lambda: list(self.object_list[bottom:top]),
+            )
+            return self.get_page_object(rows, number)
         if bottom < self.DEFERRED_JOIN_OFFSET or not hasattr(self.object_list, "values_list"):
             return super().page(number)
         top = min(bottom + self.per_page, self.count)
         keys = self.keys(bottom, top)
         rows = {_key(row): row for row in self.object_list.filter(pk__in=keys)}
-        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+        return self.get_page_object([rows[key] for key in keys if key in rows], number)
+
+    def get_page_object(self, rows, number) -> Page:
+        return Page(rows, number, self)
 
     def keys(self, bottom: int, top: int) -> list:
         """The primary keys of the rows from `bottom` to `top` (excluded), in order."""
@@ -251,43 +260,12 @@ class CountCachingPaginator(Paginator):
         return list(self.keys_queryset.values_list("pk", flat=True)[bottom:top])
 
 
-# The SQL of pages' values() queries, by what identifies it, for the current data token.
-compiled_queries = VersionValues()
-
-
-def compiled_rows(queryset, key: tuple, token: str) -> list:
-    """
-    The rows of a values() queryset, whose SQL is compiled once per data token and `key`
-    (which must say everything the SQL depends on: the filters, the order, the slice).
-    Compiling a page's query cost a tenth of an API page; its rows are read afresh each
-    time. A query whose values need converting in Python (SQLite's dates, decimals) is not
-    kept, and is read as Django reads it.
-    """
-    kept = compiled_queries.get(token, key)
-    if kept is None:
-        if queryset._iterable_class is not ValuesIterable:
-            return list(queryset)
-        query = queryset.query
-        compiler = query.get_compiler(queryset.db)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:  # e.g. an empty slice: no query at all
-            return []
-        if compiler.get_converters([column for column, _sql, _alias in compiler.select[: compiler.col_count]]):
-            return list(queryset)
-        # The names of the row's values, as ValuesIterable takes them.
-        names = tuple(query.selected) if query.selected else (*query.extra_select, *query.values_select, *query.annotation_select)
-        kept = (sql, tuple(params), names)
-        compiled_queries.set(token, key, kept)
-    sql, params, names = kept
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
 def _key(row):
-    # Rows are model instances, or dicts of a values() query that includes "id".
-    return row["id"] if isinstance(row, dict) else row.pk
+    # Rows are model instances, dicts of a values() query or tuples of a values_list()
+    # query, each with the primary key first.
+    if isinstance(row, dict):
+        return row["id"]
+    return row[0] if isinstance(row, tuple) else row.pk
 
 
 def public_params_key(params, ignore=()) -> tuple:

@@ -8,16 +8,14 @@ or to export, so a download is always the rows of the page, all pages of them.
 """
 
 from collections.abc import Callable, Sequence
-from html import escape
 from urllib.parse import urlencode
 from dataclasses import dataclass
 
 from django.db.models import Count, F
 from django.http import Http404, QueryDict, StreamingHttpResponse
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 from django_filters import MultipleChoiceFilter
 
@@ -50,16 +48,8 @@ class Option:
         return ngettext("%(count)d result", "%(count)d results", self.count) % {"count": self.count}
 
 
-OPTION_HTML = (
-    '<label class="option{empty}"><input type="{kind}" name="{param}" value="{value}"{checked}> '
-    '{label} <span class="count" aria-label="{count_label}">{count}</span></label>'
-)
-ALL_HTML = '<label class="option"><input type="radio" name="{param}" value=""{checked}> {label}</label>\n'
-FACET_HTML = '<fieldset class="facet">\n<legend>{legend}</legend>\n{all}{options}\n</fieldset>'
-
-
 class OptionList(list):
-    """A facet's options, which render in a template as the facet's fieldset of form controls."""
+    """A facet's options, as the template's fieldset of form controls shows them (includes/filter_form.html)."""
 
     def __init__(self, facet: "Facet", options: list[Option], *, any_chosen: bool = False):
         super().__init__(options)
@@ -67,45 +57,6 @@ class OptionList(list):
         # Whether the query chooses a value of the facet: "all" is checked if not (the form
         # sends list= for "all", which must come back checked).
         self.any_chosen = any_chosen
-
-    def __html__(self) -> str:
-        return facet_html(self.facet, self, any_chosen=self.any_chosen)
-
-    __str__ = __html__
-
-
-def facet_html(facet: "Facet", options: list[Option], *, any_chosen: bool) -> str:
-    """
-    The facet as a fieldset: its legend, "all" for a single choice, and each choice with
-    its count (made in Python, as the page's rows are: a template loop cost more).
-    """
-    choose_all = ""
-    if not facet.multiple:
-        choose_all = ALL_HTML.format(
-            param=escape(facet.param), checked="" if any_chosen else " checked", label=escape(gettext("all"))
-        )
-    return mark_safe(  # noqa: S308 -- every value is escaped
-        FACET_HTML.format(legend=escape(str(facet.label)), all=choose_all, options=options_html(facet, options))
-    )
-
-
-def options_html(facet: "Facet", options: list[Option]) -> str:
-    """The facet's choices as form controls, each labelled, with its count."""
-    kind = "checkbox" if facet.multiple else "radio"
-    param = escape(facet.param)
-    return "\n".join(
-        OPTION_HTML.format(
-            empty=" empty" if not option.count and not option.selected else "",
-            kind=kind,
-            param=param,
-            value=escape(option.value),
-            checked=" checked" if option.selected else "",
-            label=escape(str(option.label)),
-            count_label=escape(option.count_label),
-            count=option.count,
-        )
-        for option in options
-    )
 
 
 @dataclass(frozen=True)
@@ -233,8 +184,15 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
         return queryset
 
     def present(self, rows) -> list:
-        """Prepare the page's rows for the template (labels, links) in Python, once per page."""
+        """Prepare the page's rows for the template (labels, links), once per page."""
         return list(rows)
+
+    def cached_rows_key(self, params) -> tuple | None:
+        """
+        What names the page's rows but the page, for a view whose decorate() reads plain
+        values that may be kept per data version (see CountCachingPaginator); None by default.
+        """
+        return None
 
     def get_context_data(self, **kwargs):
         params = self.request.GET
@@ -245,7 +203,7 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
             keys_queryset=self.filterset.qs,
             count_key=(self.table.name, public_params_key(params, ignore=(PAGE_VAR, SORT_VAR))),
             keys_key=(self.table.name, public_params_key(params, ignore=(PAGE_VAR,))),
-            rows_key=(type(self).__qualname__, self.table.name, public_params_key(params, ignore=(PAGE_VAR,))),
+            cached_rows_key=self.cached_rows_key(params),
             token=current_token(),
         )
         page = paginator.get_page(params.get(PAGE_VAR))

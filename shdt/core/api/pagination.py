@@ -27,10 +27,8 @@ class RegistryPagination(PageNumberPagination):
         # The count of a query is kept per data version, as on the site's pages; a deep
         # page is fetched by its keys first.
         key = (request.path, public_params_key(request.query_params, ignore=(self.page_query_param, self.page_size_query_param, "sort")))
-        # The rows' SQL depends on the order and the slice too, not on which page of it.
-        rows_key = (request.path, public_params_key(request.query_params, ignore=(self.page_query_param,)))
         self.django_paginator_class = partial(
-            CountCachingPaginator, count_key=key, rows_key=rows_key, token=current_token()
+            CountCachingPaginator, count_key=key, token=current_token()
         )
         return super().paginate_queryset(queryset, request, view)
 
