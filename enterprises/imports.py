@@ -29,7 +29,6 @@ from shdt.core.models import PUBLIC_STATUSES, unique_slug
 from shdt.core.text import normalize_name, permalink_slug
 
 from .models import AnnualList, CaseStudy, Enterprise, ListMembership
-from .api.documents import enterprise_documents_refresh
 from .services import enterprises_refresh_public_listing
 from .resources import ALIAS_SEPARATOR, CaseStudyResource, EnterpriseResource
 
@@ -315,9 +314,6 @@ class EnterpriseImport(TableImport):
                 fields.update({"name", "name_normalized", "aliases", "search_text"})
             changed.append(record)
         self.bulk_update(Enterprise, changed, fields)
-        # Bulk writes send no signals: the stored API documents of the changed enterprises
-        # the public sees follow them here (write_memberships refreshes those it moves).
-        enterprise_documents_refresh([record.pk for record in changed if record.public_list_year is not None])
 
         if self.list_year:
             self.write_memberships(plans)
@@ -495,5 +491,3 @@ class CaseStudyImport(TableImport):
         self.park_serials(CaseStudy, moved)
         self.bulk_update(CaseStudy, changed, fields)
         self.bulk_create(CaseStudy, created)
-        # The enterprises' stored API documents show their public case studies.
-        enterprise_documents_refresh([record.enterprise_id for record in (*changed, *created)])

@@ -212,26 +212,6 @@ class Enterprise(PermalinkModel):
         super().save(*args, **kwargs)
 
 
-class EnterpriseDocument(models.Model):
-    """
-    The part of an enterprise's API representation that is its own (its fields, public list
-    entries and case studies) as JSON text, which a public page of the API joins instead of
-    reading three tables and building fifty representations. Derived data, written by
-    enterprises.api.documents on every write that changes it. A table of its own: rewriting
-    a document touches one narrow row and its key, not the enterprise's row and its indexes.
-    """
-
-    enterprise = models.OneToOneField(Enterprise, models.CASCADE, primary_key=True, related_name="document")
-    body = models.TextField()
-
-    class Meta:
-        verbose_name = _("stored API document")
-        verbose_name_plural = _("stored API documents")
-
-    def __str__(self):
-        return str(self.enterprise_id)
-
-
 class AnnualListQuerySet(models.QuerySet):
     def get_by_natural_key(self, year):
         return self.get(year=year)

@@ -41,12 +41,9 @@ def refuse_public_change(instance, user) -> None:
 def enterprises_refresh_public_listing(enterprise_ids) -> None:
     """
     Recompute the enterprises' public list columns (public_list_year, public_serial,
-    public_status) and their stored API documents from their list entries the public
-    sees. Call it after any write to list entries that sends no signal (bulk writes);
-    single saves do it by signal.
+    public_status) from their list entries the public sees. Call it after any write to
+    list entries that sends no signal (bulk writes); single saves do it by signal.
     """
-    from .api.documents import enterprise_documents_refresh
-
     enterprise_ids = list(enterprise_ids)
     if not enterprise_ids:
         return
@@ -58,7 +55,6 @@ def enterprises_refresh_public_listing(enterprise_ids) -> None:
         public_serial=Subquery(latest.values("serial")[:1]),
         public_status=Coalesce(Subquery(latest.values("status")[:1]), Value("")),
     )
-    enterprise_documents_refresh(enterprise_ids)
 
 
 def enterprise_create(*, user=None, **fields) -> Enterprise:

@@ -71,17 +71,12 @@ def notice_open(queryset, *, user, title: str, starts_on, ends_on, contact: str)
 
 def after_publication_change(model, records) -> None:
     """
-    Keep what depends on the records' states true: the enterprises' public list columns,
-    and their stored API documents, which show their public list entries and case studies.
+    Keep what depends on the records' states true: the enterprises' public list columns.
     """
     if model._meta.label_lower == "enterprises.listmembership":
         from enterprises.services import enterprises_refresh_public_listing
 
         enterprises_refresh_public_listing([record.enterprise_id for record in records])
-    elif model._meta.label_lower == "enterprises.casestudy":
-        from enterprises.api.documents import enterprise_documents_refresh
-
-        enterprise_documents_refresh([record.enterprise_id for record in records])
 
 
 def _event_title(record) -> str:

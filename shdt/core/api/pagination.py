@@ -25,13 +25,10 @@ class RegistryPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         # The count of a query is kept per data version, as on the site's pages; a deep
-        # page is fetched by its keys first.
+        # page is fetched by its keys first. The rows' query is compiled afresh each time:
+        # a page's SQL may hold what depends on the request (the addresses on its host).
         key = (request.path, public_params_key(request.query_params, ignore=(self.page_query_param, self.page_size_query_param, "sort")))
-        # The rows' SQL depends on the order and the slice too, not on which page of it.
-        rows_key = (request.path, public_params_key(request.query_params, ignore=(self.page_query_param,)))
-        self.django_paginator_class = partial(
-            CountCachingPaginator, count_key=key, rows_key=rows_key, version=current_version()
-        )
+        self.django_paginator_class = partial(CountCachingPaginator, count_key=key, version=current_version())
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):
