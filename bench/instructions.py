@@ -50,22 +50,23 @@ def main() -> None:
     print("|---|---|---|")
     bare = None
     for name, path in PAGES.items():
-        per_request = instructions_per_request(path, args.requests, env)
+        per_request = instructions_per_request(path, args.requests, env, args.database)
         bare = bare or per_request
         print(f"| {name} | {per_request / 1e6:,.2f} M | {bare / per_request:.1%} |")
 
 
-def instructions_per_request(path: str, requests: int, env: dict) -> float:
+def instructions_per_request(path: str, requests: int, env: dict, database: str) -> float:
     """The difference between runs of 1 and 1 + `requests` requests: start-up and warm-up cancel out."""
     with ThreadPoolExecutor(2) as pool:
-        one, many = pool.map(lambda n: collected(path, n, env), (1, 1 + requests))
+        one, many = pool.map(lambda n: collected(path, n, env, database), (1, 1 + requests))
     return (many - one) / requests
 
 
-def collected(path: str, requests: int, env: dict) -> int:
+def collected(path: str, requests: int, env: dict, database: str) -> int:
+    # The counting process is told the database too: it sets its own DATABASE_URL from it.
     command = [
         "valgrind", "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=/dev/null",
-        sys.executable, "-m", "bench.instructions", "--count", path, str(requests),
+        sys.executable, "-m", "bench.instructions", "--database", database, "--count", path, str(requests),
     ]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     found = re.search(r"Collected : (\d+)", result.stderr)
