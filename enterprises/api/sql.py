@@ -7,109 +7,167 @@ and case studies gathered by subqueries, the serial, year and status of the list
 query filters by taken from the filter's own annotations. The page is then one query,
 and Python only hands each text to the response (orjson.Fragment).
 
-The keys are the serializer's fields, in its order; a field the serializer gains with no
-expression here fails on the first page (KeyError). tests/enterprises/test_api_representation.py compares
-the result with DRF's field-by-field representation of the same records, value for value.
+The SQL is written here, over the models' tables and columns (shdt.core.sql_json); the
+request's values (its host, the time zone) go in as parameters, its constants as literals. The keys are the
+serializer's fields, in its order: a field the serializer gains with no SQL here fails on
+the first page (KeyError). tests/enterprises/test_api_representation.py compares the
+result with DRF's representation of the same records, value for value.
 """
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import F, OuterRef, TextField, Value
-from django.db.models.functions import Concat, NullIf
+import functools
+
+from django.db.models import F, TextField, Value
 from django.urls import reverse
+from django.utils import timezone
 
 from shdt.core.api.fields import site_url
-from shdt.core.models import PUBLIC_STATUSES
-from shdt.core.sql_exports import SqlTemplate
-from shdt.core.sql_json import JSONBuildObject, drf_datetime, json_text, lines, trimmed_parts
+from shdt.core.models import PUBLIC_STATUSES, Notice
+from shdt.core.sql_exports import sql_string
+from shdt.core.sql_json import (
+    LINE_BREAKS,
+    WHITESPACE,
+    Template,
+    column,
+    drf_datetime,
+    json_array,
+    json_object,
+    table,
+    trimmed_parts,
+)
 
-from ..models import TRADE_VOLUME_UNIT, TRADE_VOLUME_UNIT_EN, CaseStudy, ListMembership
+from ..models import TRADE_VOLUME_UNIT, TRADE_VOLUME_UNIT_EN, AnnualList, BusinessType, CaseStudy, Enterprise, ListMembership, Region
 from .serializers import EnterpriseSerializer
 
+FIELDS = tuple(EnterpriseSerializer.Meta.fields)
 # A slug that reverse() writes as it is, to be cut out of an address (slugs need no quoting).
 SLUG = "slug-in-sql"
+# The constants of the SQL are written into it as literals: the statuses the public sees,
+# as an SQL list, and what Python's strip() strips.
+PUBLIC_SQL = "(" + ", ".join(sql_string(status) for status in PUBLIC_STATUSES) + ")"
+WHITESPACE_SQL = sql_string(WHITESPACE)
+
+
+def _own(name: str) -> str:
+    return column(Enterprise, name)
+
+
+def _memberships() -> str:
+    def m(name):
+        return column(ListMembership, name, "m")
+
+    def y(name):
+        return column(AnnualList, name, "y")
+
+    def n(name):
+        return column(Notice, name, "n")
+
+    notice = json_object({"title": n("title"), "starts_on": n("starts_on"), "ends_on": n("ends_on"), "contact": n("contact")})
+    entry = json_object(
+        {
+            "year": y("year"),
+            "serial": m("serial"),
+            "source": m("source"),
+            "status": m("status"),
+            "notice": f"CASE WHEN {n('id')} IS NULL THEN NULL ELSE {notice} END",
+        }
+    )
+    return json_array(
+        f"SELECT {entry} FROM {table(ListMembership)} m JOIN {table(AnnualList)} y ON {y('id')} = {m('annual_list')}"
+        f" LEFT JOIN {table(Notice)} n ON {n('id')} = {m('notice')}"
+        f" WHERE {m('enterprise')} = {_own('id')} AND {m('status')} IN {PUBLIC_SQL} ORDER BY {y('year')} DESC"
+    )
+
+
+def _case_studies() -> str:
+    def c(name):
+        return column(CaseStudy, name, "c")
+
+    case = json_object(
+        {
+            "report_year": c("report_year"),
+            "serial": c("serial"),
+            # numeric(14, 2) as text keeps its two decimals, as DRF's DecimalField writes them.
+            "trade_volume": f"{c('trade_volume')}::text",
+            "trade_volume_unit": sql_string(TRADE_VOLUME_UNIT),
+            "trade_volume_unit_en": sql_string(TRADE_VOLUME_UNIT_EN),
+            "status": c("status"),
+        }
+    )
+    # The enterprise is public (the outer row): its case studies need only be so themselves.
+    return json_array(
+        f"SELECT {case} FROM {table(CaseStudy)} c"
+        f" WHERE {c('enterprise')} = {_own('id')} AND {c('status')} IN {PUBLIC_SQL} ORDER BY {c('report_year')} DESC"
+    )
+
+
+def _region() -> str:
+    def r(name):
+        return column(Region, name, "r")
+
+    fields = json_object({name: r(name) for name in ("code", "short_name", "name", "name_en")})
+    return f"(SELECT {fields} FROM {table(Region)} r WHERE {r('id')} = {_own('region')})"
+
+
+def _business_type() -> str:
+    def b(name):
+        return column(BusinessType, name, "b")
+
+    # other_names: BusinessType.spellings()[3:], its other names split at either semicolon.
+    fields = json_object(
+        {
+            "code": b("code"),
+            "name": b("name"),
+            "name_en": b("name_en"),
+            "other_names": trimmed_parts(b("aliases"), sql_string("[;；]"), WHITESPACE_SQL),
+        }
+    )
+    return f"(SELECT {fields} FROM {table(BusinessType)} b WHERE {b('id')} = {_own('business_type')})"
+
+
+@functools.cache
+def representation_sql() -> str:
+    """The representation's SQL, its slots named as enterprise_json fills them."""
+    fields = {
+        "slug": _own("slug"),
+        "name": _own("name"),
+        "name_en": _own("name_en"),
+        "aliases": trimmed_parts(_own("aliases"), sql_string(LINE_BREAKS), WHITESPACE_SQL),
+        "credit_code": _own("credit_code"),
+        "website": f"NULLIF({_own('website')}, '')",
+        "source": _own("source"),
+        "memberships": _memberships(),
+        "case_studies": _case_studies(),
+        "created_at": drf_datetime(_own("created_at"), "{zone}"),
+        "updated_at": drf_datetime(_own("updated_at"), "{zone}"),
+        "region": _region(),
+        "business_type": _business_type(),
+        "serial": "{list_serial}",
+        "list_year": "{list_year}",
+        "list_status": "{list_status}",
+        "url": f"{{api_prefix}} || {_own('slug')} || {{api_suffix}}",
+        "permalink": f"{{page_prefix}} || {_own('slug')} || {{page_suffix}}",
+    }
+    return json_object({name: fields[name] for name in FIELDS}) + "::text"
 
 
 def _text(value: str) -> Value:
     return Value(value, output_field=TextField())
 
 
-def _memberships():
-    notice = JSONBuildObject(
-        title=F("notice__title"), starts_on=F("notice__starts_on"), ends_on=F("notice__ends_on"), contact=F("notice__contact")
-    )
-    entry = JSONBuildObject(
-        year=F("annual_list__year"),
-        serial=F("serial"),
-        source=F("source"),
-        status=F("status"),
-        notice=SqlTemplate("CASE WHEN {} IS NULL THEN NULL ELSE {} END", F("notice_id"), notice),
-    )
-    entries = ListMembership.objects.public().filter(enterprise=OuterRef("pk")).order_by("-annual_list__year")
-    return SqlTemplate("array_to_json({})", ArraySubquery(entries.values(item=entry)))
-
-
-def _case_studies():
-    case = JSONBuildObject(
-        report_year=F("report_year"),
-        serial=F("serial"),
-        # numeric(14, 2) as text keeps its two decimals, as DRF's DecimalField writes them.
-        trade_volume=SqlTemplate("({})::text", F("trade_volume")),
-        trade_volume_unit=_text(TRADE_VOLUME_UNIT),
-        trade_volume_unit_en=_text(TRADE_VOLUME_UNIT_EN),
-        status=F("status"),
-    )
-    # The enterprise is public (the outer row): the case studies need only be so themselves.
-    cases = CaseStudy.objects.filter(enterprise=OuterRef("pk"), status__in=PUBLIC_STATUSES).order_by("-report_year")
-    return SqlTemplate("array_to_json({})", ArraySubquery(cases.values(item=case)))
-
-
-def _address(url: str):
-    """The address `url` (made for SLUG) for each row's own slug."""
-    prefix, suffix = url.split(SLUG)
-    return Concat(_text(prefix), F("slug"), _text(suffix), output_field=TextField())
-
-
-def _fields(request) -> dict:
-    """Each field of EnterpriseSerializer as an expression over a row of the filtered enterprises."""
-    return {
-        "slug": F("slug"),
-        "name": F("name"),
-        "name_en": F("name_en"),
-        "aliases": lines(F("aliases")),
-        "credit_code": F("credit_code"),
-        "website": NullIf(F("website"), _text("")),
-        "source": F("source"),
-        "memberships": _memberships(),
-        "case_studies": _case_studies(),
-        "created_at": drf_datetime(F("created_at")),
-        "updated_at": drf_datetime(F("updated_at")),
-        "region": JSONBuildObject(
-            code=F("region__code"),
-            short_name=F("region__short_name"),
-            name=F("region__name"),
-            name_en=F("region__name_en"),
-        ),
-        "business_type": JSONBuildObject(
-            code=F("business_type__code"),
-            name=F("business_type__name"),
-            name_en=F("business_type__name_en"),
-            # BusinessType.spellings()[3:]: its other names, split at either semicolon.
-            other_names=trimmed_parts(F("business_type__aliases"), "[;；]"),
-        ),
-        "serial": F("list_serial"),
-        "list_year": F("list_year"),
-        "list_status": F("list_status"),
-        # As the serializer's fields write them: the API's on the client's host, the
-        # public page's on SITE_URL.
-        "url": _address(request.build_absolute_uri(reverse("api:enterprise_detail", kwargs={"slug": SLUG}))),
-        "permalink": _address(site_url(reverse("enterprise_detail", kwargs={"slug": SLUG}))),
-    }
-
-
-FIELDS = tuple(EnterpriseSerializer.Meta.fields)
-
-
-def enterprise_json(request):
+def enterprise_json(request) -> Template:
     """Each enterprise's representation as JSON text; the addresses are on the request's host."""
-    fields = _fields(request)
-    return json_text(JSONBuildObject(**{name: fields[name] for name in FIELDS}))
+    # As the serializer's fields write them: the API's address on the client's host, the
+    # public page's on SITE_URL.
+    api_prefix, api_suffix = request.build_absolute_uri(reverse("api:enterprise_detail", kwargs={"slug": SLUG})).split(SLUG)
+    page_prefix, page_suffix = site_url(reverse("enterprise_detail", kwargs={"slug": SLUG})).split(SLUG)
+    return Template(
+        representation_sql(),
+        zone=_text(timezone.get_current_timezone_name()),
+        list_serial=F("list_serial"),
+        list_year=F("list_year"),
+        list_status=F("list_status"),
+        api_prefix=_text(api_prefix),
+        api_suffix=_text(api_suffix),
+        page_prefix=_text(page_prefix),
+        page_suffix=_text(page_suffix),
+    )

@@ -2,6 +2,10 @@
 
 from django.db import migrations
 
+# The API's enterprise pages are now written by PostgreSQL from the tables themselves
+# (enterprises.api.sql): the stored documents, derived data that every write had to keep
+# true, are no longer read. Nothing else refers to them, so nothing is lost.
+
 
 class Migration(migrations.Migration):
 

@@ -20,6 +20,7 @@ from enterprises.api.sql import FIELDS, enterprise_json
 from enterprises.api.views import enterprise_rows
 from enterprises.models import BusinessType, CaseStudy, Enterprise, ListMembership
 from enterprises.tables import ENTERPRISES
+from shdt.core.caching import CountCachingPaginator
 from shdt.core.models import Notice, Status
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +118,13 @@ def test_addresses_are_on_the_clients_host_and_the_site_url(client, report, sett
     assert page[0]["url"].startswith("http://api.example.org/api/enterprises/")
     assert page[0]["permalink"].startswith(settings.SITE_URL.rstrip("/") + "/")
     assert page == json.loads(json.dumps(expected))
+
+
+def test_a_deep_page_read_by_its_keys_first_is_the_same(client, report, monkeypatch):
+    whole, expected = page_and_serializer(client, {"sort": "name"})
+    monkeypatch.setattr(CountCachingPaginator, "DEFERRED_JOIN_OFFSET", 1)
+    answer = client.get("/api/enterprises/", {"sort": "name", "page_size": 30, "page": 2})
+    assert answer.json()["results"] == whole[30:60] == json.loads(json.dumps(expected[30:60]))
 
 
 def test_every_field_of_the_serializer_and_its_order(client, report):
