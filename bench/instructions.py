@@ -63,11 +63,10 @@ def instructions_per_request(path: str, requests: int, env: dict, database: str)
 
 
 def collected(path: str, requests: int, env: dict, database: str) -> int:
+    # The counting process is told the database too: it sets its own DATABASE_URL from it.
     command = [
         "valgrind", "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=/dev/null",
-        sys.executable, "-m", "bench.instructions", "--count", path, str(requests),
-        # The counting process makes its environment again from --database.
-        "--database", database,
+        sys.executable, "-m", "bench.instructions", "--database", database, "--count", path, str(requests),
     ]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     found = re.search(r"Collected : (\d+)", result.stderr)

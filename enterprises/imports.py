@@ -26,7 +26,6 @@ from shdt.core.models import PUBLIC_STATUSES, unique_slug
 from shdt.core.text import normalize_name, permalink_slug
 
 from .models import AnnualList, CaseStudy, Enterprise, ListMembership
-from .api.documents import enterprise_documents_refresh
 from .resources import ALIAS_SEPARATOR, CaseStudyResource, EnterpriseResource
 from .validation import split_aliases, validate_name_free
 
@@ -260,9 +259,6 @@ class EnterpriseImport(TableImport):
                 plan.record.refresh_name_keys()
                 fields.update({"name", "name_normalized", "aliases", "search_text"})
         self.bulk_update(Enterprise, changed, fields)
-        # Bulk writes send no signals: the stored API documents of the changed enterprises
-        # the public sees follow them here (write_memberships refreshes those it moves).
-        enterprise_documents_refresh([record.pk for record in changed if record.public_list_year is not None])
 
         if self.list_year:
             self.write_memberships(self.planned(NEW, CHANGED))
@@ -402,6 +398,4 @@ class CaseStudyImport(TableImport):
         changed, fields = self.apply_changes()
         self.park_serials(CaseStudy, [p.record for p in self.planned(CHANGED) if "serial" in p.changed_fields])
         self.bulk_update(CaseStudy, changed, fields)
-        created = self.bulk_create(CaseStudy, [CaseStudy(**plan.values) for plan in self.planned(NEW)])
-        # The enterprises' stored API documents show their public case studies.
-        enterprise_documents_refresh([record.enterprise_id for record in (*changed, *created)])
+        self.bulk_create(CaseStudy, [CaseStudy(**plan.values) for plan in self.planned(NEW)])

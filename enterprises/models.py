@@ -60,12 +60,9 @@ class EnterpriseQuerySet(models.QuerySet):
     def refresh_public_listing(self) -> None:
         """
         Recompute these enterprises' public list columns (public_list_year, public_serial,
-        public_status) and their stored API documents from their list entries the public
-        sees. Call it after any write to list entries that sends no signal (bulk writes);
-        single saves do it by signal.
+        public_status) from their list entries the public sees. Call it after any write
+        to list entries that sends no signal (bulk writes); single saves do it by signal.
         """
-        from .api.documents import enterprise_documents_refresh
-
         enterprise_ids = list(self.values_list("pk", flat=True))
         if not enterprise_ids:
             return
@@ -77,7 +74,6 @@ class EnterpriseQuerySet(models.QuerySet):
             public_serial=Subquery(latest.values("serial")[:1]),
             public_status=Coalesce(Subquery(latest.values("status")[:1]), Value("")),
         )
-        enterprise_documents_refresh(enterprise_ids)
 
 
 class Enterprise(PermalinkModel):
@@ -178,26 +174,6 @@ class Enterprise(PermalinkModel):
         # Derived columns, not side effects: the unique key must never be stale.
         self.refresh_derived_fields()
         super().save(*args, **kwargs)
-
-
-class EnterpriseDocument(models.Model):
-    """
-    The part of an enterprise's API representation that is its own (its fields, public list
-    entries and case studies) as JSON text, which a public page of the API joins instead of
-    reading three tables and building fifty representations. Derived data, written by
-    enterprises.api.documents on every write that changes it. A table of its own: rewriting
-    a document touches one narrow row and its key, not the enterprise's row and its indexes.
-    """
-
-    enterprise = models.OneToOneField(Enterprise, models.CASCADE, primary_key=True, related_name="document")
-    body = models.TextField()
-
-    class Meta:
-        verbose_name = _("stored API document")
-        verbose_name_plural = _("stored API documents")
-
-    def __str__(self):
-        return str(self.enterprise_id)
 
 
 class AnnualListQuerySet(models.QuerySet):
@@ -340,13 +316,6 @@ class CaseStudy(PublishableModel, TimestampedModel):
         return models.Q(enterprise__public_list_year__isnull=False)
 
     page_public_condition = feed_condition
-
-    @classmethod
-    def after_publication_change(cls, records) -> None:
-        # The stored API documents show an enterprise's public case studies.
-        from .api.documents import enterprise_documents_refresh
-
-        enterprise_documents_refresh([record.enterprise_id for record in records])
 
     def natural_key(self):
         return (self.report_year, self.enterprise.name_normalized)

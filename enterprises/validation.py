@@ -14,8 +14,11 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# How a cell, a form or a list entry separates aliases: “；” (as the exports write them), “;” or line breaks.
-_ALIAS_SEPARATORS = re.compile(r"[；;\r\n]+")
+# How a cell, a form or a list entry separates aliases: “；” (as the exports write them),
+# “;” or a line break (each that str.splitlines knows). The API's SQL (enterprises.api.sql)
+# splits by the same characters, so that both give the same aliases.
+ALIAS_SEPARATORS = "[；;\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]"
+_ALIAS_SEPARATORS = re.compile(ALIAS_SEPARATORS + "+")
 
 
 def split_aliases(value) -> list[str]:

@@ -4,10 +4,7 @@ it accepts to write them. Every field is named here; nothing internal (database 
 normalised name, the search text) is among them.
 """
 
-import functools
-
-from django.urls import get_script_prefix, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -19,7 +16,6 @@ from shdt.core.api.fields import (
     StrictCharField,
     StrictIntegerField,
     notice_field,
-    site_url,
     status_field,
 )
 
@@ -150,8 +146,7 @@ class EnterpriseSerializer(EnterpriseRefSerializer):
 
     class Meta:
         model = Enterprise
-        # In the order of a representation: the enterprise's own stored document, then
-        # what each answer adds (enterprise_document, answer_part).
+        # enterprises.api.sql writes the same fields, in this order, on PostgreSQL's pages.
         fields = [
             "slug",
             "name",
@@ -173,198 +168,6 @@ class EnterpriseSerializer(EnterpriseRefSerializer):
             "permalink",
         ]
         read_only_fields = fields
-
-    def to_representation(self, enterprise):
-        # The same dict as DRF's field-by-field path (tests/enterprises/test_api_representation.py
-        # compares them for every record of the report), built by enterprise_representation,
-        # as the list's pages are: DRF's per-field machinery was most of the API's time.
-        row = {name: getattr(enterprise, name, None) for name in ENTERPRISE_ROW_FIELDS}
-        return enterprise_representation(
-            row,
-            _region_representation(enterprise.region),
-            _business_type_representation(enterprise.business_type),
-            [_membership_of(m) for m in enterprise.memberships.all()],
-            [case_study_representation(_case_study_values(c)) for c in enterprise.case_studies.all()],
-            AnswerContext(self.context.get("request")),
-        )
-
-
-# What an enterprise's representation reads of its row, as values() names it (the
-# annotations list_serial, list_year and list_status come from the list's filters).
-ENTERPRISE_ROW_FIELDS = (
-    "id",
-    "slug",
-    "name",
-    "name_en",
-    "aliases",
-    "region_id",
-    "business_type_id",
-    "credit_code",
-    "website",
-    "list_serial",
-    "list_year",
-    "list_status",
-    "source",
-    "created_at",
-    "updated_at",
-)
-# A page's list entries and case studies are read from their own tables alone: the lists'
-# years and the notices come from the reference rows (joining them made planning the
-# query cost more than running it).
-MEMBERSHIP_FIELDS = ("enterprise_id", "annual_list_id", "serial", "source", "status", "notice_id")
-NOTICE_FIELDS = ("title", "starts_on", "ends_on", "contact")
-CASE_STUDY_FIELDS = ("enterprise_id", "report_year", "serial", "trade_volume", "status")
-REGION_FIELDS = ("code", "short_name", "name", "name_en")
-# What BusinessType.spellings() reads, for other_names.
-BUSINESS_TYPE_FIELDS = ("code", "name", "name_en", "aliases")
-
-# DRF's own fields format the values whose form they decide (time zone, decimal places).
-_TRADE_VOLUME = CaseStudySummarySerializer().fields["trade_volume"]
-
-
-def grouped(values, key) -> dict[int, list[dict]]:
-    """The rows by enterprise, each enterprise's in the order of `key`."""
-    by_enterprise = {}
-    for row in values:
-        by_enterprise.setdefault(row["enterprise_id"], []).append(row)
-    for entries in by_enterprise.values():
-        entries.sort(key=key)
-    return by_enterprise
-
-
-class AnswerContext:
-    """
-    What the enterprises of one answer share, worked out once for all of them: the stems
-    of their addresses (the API's on the client's host, the permalink on SITE_URL).
-    """
-
-    def __init__(self, request):
-        prefix = get_script_prefix()
-        self.api_url = _absolute(request, _path_template("api:enterprise_detail", prefix))
-        self.permalink = site_url(_path_template("enterprise_detail", prefix))
-
-
-# Times are shown in the site's time zone (TIME_ZONE), formatted by DRF's own field. The
-# stored documents hold them so: after a change of TIME_ZONE, run `manage.py refresh_documents`.
-@functools.cache
-def _time_field(zone) -> serializers.DateTimeField:
-    return serializers.DateTimeField(default_timezone=zone)
-
-
-def _time(value) -> str | None:
-    return _time_field(timezone.get_default_timezone()).to_representation(value) if value is not None else None
-
-
-def enterprise_representation(row, region, business_type, memberships, case_studies, answer: AnswerContext) -> dict:
-    """An enterprise as the API shows it, from its row and its related records' representations."""
-    return {
-        **enterprise_document(row, memberships, case_studies),
-        "region": region,
-        "business_type": business_type,
-        **answer_part(row, answer),
-    }
-
-
-def enterprise_document(row, memberships, case_studies) -> dict:
-    """
-    The part of an enterprise's representation that is its own: its fields, its public list
-    entries and case studies. Public pages read it stored (Enterprise.public_document).
-    """
-    return {
-        "slug": row["slug"],
-        "name": row["name"],
-        "name_en": row["name_en"],
-        "aliases": [line.strip() for line in row["aliases"].splitlines() if line.strip()],
-        "credit_code": row["credit_code"],
-        "website": row["website"] or None,
-        "source": row["source"],
-        "memberships": memberships,
-        "case_studies": case_studies,
-        "created_at": _time(row["created_at"]),
-        "updated_at": _time(row["updated_at"]),
-    }
-
-
-def answer_part(row, answer: AnswerContext) -> dict:
-    """
-    What each answer adds after the region and type (reference data, shown as they are now):
-    the serial on the list the query filters by, and the addresses on the client's host.
-    """
-    slug = row["slug"]
-    return {
-        "serial": row["list_serial"],
-        "list_year": row["list_year"],
-        "list_status": row["list_status"],
-        "url": answer.api_url.replace(SLUG, slug),
-        "permalink": answer.permalink.replace(SLUG, slug),
-    }
-
-
-def _region_representation(region) -> dict:
-    return {name: getattr(region, name) for name in REGION_FIELDS}
-
-
-def _business_type_representation(business_type) -> dict:
-    return {
-        "code": business_type.code,
-        "name": business_type.name,
-        "name_en": business_type.name_en,
-        "other_names": business_type.spellings()[3:],
-    }
-
-
-def membership_representation(values: dict, years: dict, notices: dict) -> dict:
-    notice = notices[values["notice_id"]] if values["notice_id"] is not None else None
-    return {
-        "year": years[values["annual_list_id"]],
-        "serial": values["serial"],
-        "source": values["source"],
-        "status": values["status"],
-        "notice": None
-        if notice is None
-        else {
-            "title": notice["title"],
-            "starts_on": notice["starts_on"].isoformat(),
-            "ends_on": notice["ends_on"].isoformat(),
-            "contact": notice["contact"],
-        },
-    }
-
-
-def _membership_of(membership) -> dict:
-    notice = membership.notice
-    notices = {notice.pk: {name: getattr(notice, name) for name in NOTICE_FIELDS}} if notice else {}
-    values = {name: getattr(membership, name) for name in MEMBERSHIP_FIELDS}
-    return membership_representation(values, {membership.annual_list_id: membership.annual_list.year}, notices)
-
-
-def _case_study_values(case) -> dict:
-    return {name: getattr(case, name) for name in CASE_STUDY_FIELDS}
-
-
-def case_study_representation(values: dict) -> dict:
-    volume = values["trade_volume"]
-    return {
-        "report_year": values["report_year"],
-        "serial": values["serial"],
-        "trade_volume": _TRADE_VOLUME.to_representation(volume) if volume is not None else None,
-        "trade_volume_unit": TRADE_VOLUME_UNIT,
-        "trade_volume_unit_en": TRADE_VOLUME_UNIT_EN,
-        "status": values["status"],
-    }
-
-
-SLUG = "__slug__"
-
-
-@functools.cache
-def _path_template(view_name: str, script_prefix: str) -> str:
-    # reverse() once per prefix: slugs are made of [a-z0-9-], which need no quoting.
-    return reverse(view_name, kwargs={"slug": SLUG})
-
-
-def _absolute(request, path: str) -> str:
-    return request.build_absolute_uri(path) if request is not None else path
 
 
 class CaseStudySerializer(TradeVolumeMixin, serializers.ModelSerializer):

@@ -4,6 +4,8 @@ the three steps of a write (check the shape, call the service, show the record);
 queryset and filters come from the tables, the rules from the services.
 """
 
+import orjson
+from django.db import connections
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -22,7 +24,7 @@ from ..models import AnnualList, BusinessType, ListMembership
 from ..selectors import with_public_serial
 from ..services import enterprise_create, enterprise_update, list_membership_delete, list_membership_set
 from ..tables import CASE_STUDIES, ENTERPRISES
-from .documents import PAGE_ROW_FIELDS, enterprise_page_json
+from .sql import enterprise_json
 from .serializers import (
     AnnualListSerializer,
     BusinessTypeSerializer,
@@ -107,12 +109,15 @@ class EnterpriseListView(EnterpriseWriteMixin, TableListView):
     renderer_classes = [FragmentJSONRenderer]
 
     def list(self, request, *args, **kwargs):
-        # The serializer's representation, from each enterprise's stored document and what
-        # the answer adds to it (enterprises.api.documents): no model instance, no query of
-        # list entries or case studies, and no encoding of them again.
-        rows = self.filter_queryset(self.get_queryset()).values(*PAGE_ROW_FIELDS)
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(enterprise_page_json(page, request))
+        queryset = self.filter_queryset(self.get_queryset())
+        if connections[queryset.db].vendor != "postgresql":
+            # The serializer's own path, page by page (SQLite: development and tests).
+            page = self.paginate_queryset(enterprise_rows(queryset))
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # PostgreSQL writes each representation in the page's own query (enterprises.api.sql);
+        # the texts go into the answer as they are.
+        page = self.paginate_queryset(queryset.values("id", json=enterprise_json(request)))
+        return self.get_paginated_response([orjson.Fragment(row["json"]) for row in page])
 
     def post(self, request, *args, **kwargs):
         serializer = EnterpriseInputSerializer(data=request.data)

@@ -182,11 +182,9 @@ def test_natural_primary_keys_would_lose_history(report, tmp_path):
     withdrawn = annual_list.memberships.order_by("pk")[50]
     move(withdrawn, Status.WITHDRAWN, reviewer)
     path = tmp_path / "natural.xml"
-    # The stored API documents are keyed by their enterprise's id, so with natural keys
-    # they could not be loaded at all; the signals of the load write them again anyway.
     call_command(
         "dumpdata", "--natural-foreign", "--natural-primary", "--exclude", "contenttypes", "--exclude", "auth.permission",
-        "--exclude", "enterprises.enterprisedocument", "--format", "xml", "-o", str(path), verbosity=0,
+        "--format", "xml", "-o", str(path), verbosity=0,
     )  # fmt: skip
     run_in_test_transaction(["flush", "--no-input"])
     call_command("loaddata", str(path), verbosity=0)

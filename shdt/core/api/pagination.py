@@ -25,7 +25,8 @@ class RegistryPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         # The count of a query is kept per data version, as on the site's pages; a deep
-        # page is fetched by its keys first.
+        # page is fetched by its keys first. The rows' query is compiled afresh each time:
+        # a page's SQL may hold what depends on the request (the addresses on its host).
         key = (request.path, public_params_key(request.query_params, ignore=(self.page_query_param, self.page_size_query_param, "sort")))
         self.django_paginator_class = partial(
             CountCachingPaginator, count_key=key, token=current_token()
