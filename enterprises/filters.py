@@ -7,7 +7,7 @@ from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from shdt.core.caching import cached_for_version, current_version, reference_rows
+from shdt.core.caching import cached_for_token, current_token, reference_rows
 from shdt.core.filtering import (
     CharFilter,
     ChoiceFilter,
@@ -55,7 +55,7 @@ def public_list_years() -> list[int]:
         years = AnnualList.objects.filter(memberships__status__in=PUBLIC_STATUSES).values_list("year", flat=True)
         return list(years.distinct().order_by("-year"))
 
-    return cached_for_version(current_version(), ("public list years",), compute)
+    return cached_for_token(current_token(), ("public list years",), compute)
 
 
 def list_choices():

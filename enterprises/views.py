@@ -16,8 +16,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from shdt.core.caching import (
     VersionedResponseCacheMixin,
-    cached_for_version,
-    current_version,
+    cached_for_token,
+    current_token,
     public_params_key,
     reference_rows,
 )
@@ -47,7 +47,7 @@ def enterprises_with_case_studies() -> frozenset[int]:
         ids = CaseStudy.objects.filter(status__in=PUBLIC_STATUSES).values_list("enterprise_id", flat=True)
         return frozenset(ids)
 
-    return cached_for_version(current_version(), ("enterprises with case studies",), compute)
+    return cached_for_token(current_token(), ("enterprises with case studies",), compute)
 
 
 class EnterpriseListView(RegistryListView):

@@ -153,10 +153,6 @@ def current_token() -> str:
     return data_version().token
 
 
-# The names of the integer version, for the callers that still use them.
-current_version, cached_for_version = current_token, cached_for_token
-
-
 def reference_rows(model, fields: tuple[str, ...]) -> tuple[tuple, ...]:
     """
     The rows of a small reference table (regions, types, domains, lists) as tuples of

@@ -14,7 +14,7 @@ from django.http import QueryDict
 from django.utils.module_loading import import_string
 
 from . import exports
-from .caching import cached_for_version, current_version
+from .caching import cached_for_token, current_token
 from .filtering import Selection
 from .registry import registered_tables
 
@@ -62,7 +62,7 @@ class Table:
             # Refused parameters are not kept: their messages are in the request's language.
             return (made[0].queryset.all().query, made[0].values) if made[0].is_valid() else None
 
-        kept = cached_for_version(current_version(), key, compute)
+        kept = cached_for_token(current_token(), key, compute)
         if made:
             return made[0]
         # The kept query replaces the base queryset's (the public filter included): only
