@@ -9,6 +9,7 @@ from django.db import connections
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status
@@ -18,6 +19,7 @@ from rest_framework.response import Response
 from shdt.core.api.permissions import StaffModelPermissionsOrReadOnly
 from shdt.core.api.renderers import FragmentJSONRenderer
 from shdt.core.api.schema import parameter
+from shdt.core.caching import public_params_key
 from shdt.core.api.views import TAG_REFERENCE, SlugDetailView, TableListView, reference_list_view
 
 from ..models import AnnualList, BusinessType, ListMembership
@@ -116,8 +118,21 @@ class EnterpriseListView(EnterpriseWriteMixin, TableListView):
             return self.get_paginated_response(self.get_serializer(page, many=True).data)
         # PostgreSQL writes each representation in the page's own query (enterprises.api.sql);
         # the texts go into the answer as they are.
+        self.rows_are_json = True
         page = self.paginate_queryset(queryset.values("id", json=enterprise_json(request)))
         return self.get_paginated_response([orjson.Fragment(row["json"]) for row in page])
+
+    def cached_rows_key(self, request):
+        """
+        What names a page's rows but the page, for RegistryPagination to keep them per data
+        token, as the list page keeps its own: only the texts PostgreSQL wrote, and only for
+        anonymous readers (staff may see drafts). The texts hold absolute links and local
+        times, so the key holds the address and time zone they were written for.
+        """
+        if not getattr(self, "rows_are_json", False) or request.user.is_authenticated:
+            return None
+        params = public_params_key(request.query_params, ignore=("page",))
+        return ("api enterprises", request.build_absolute_uri("/"), timezone.get_current_timezone_name(), params)
 
     def post(self, request, *args, **kwargs):
         serializer = EnterpriseInputSerializer(data=request.data)

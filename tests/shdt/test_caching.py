@@ -4,6 +4,7 @@ change is seen at once on the list, the profile, the download and the API.
 """
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -229,3 +230,30 @@ def test_an_empty_page_is_read_without_a_query(report):
     # No rows are read (what is kept is stored only if the data token is still the one it
     # was read under: that check reads the token, and nothing else).
     assert [q["sql"] for q in queries if "enterprises_enterprise" in q["sql"]] == []
+
+
+def test_an_api_page_written_by_postgresql_is_read_once_per_data_token_and_per_host(client, report, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL writes the API's JSON; SQLite serializes each page (tests/enterprises/test_api_representation.py)")
+    settings.ALLOWED_HOSTS = ["testserver", "mirror.example.cn"]
+    url = "/api/enterprises/?district=minhang"
+
+    def json_reads(queries):
+        return [q["sql"] for q in queries if "json_build_object" in q["sql"]]
+
+    with CaptureQueriesContext(connection) as first:
+        shown = client.get(url).json()
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(url).json() == shown
+    assert len(json_reads(first.captured_queries)) == 1
+    assert json_reads(again.captured_queries) == []
+    # Another host's answer has its own links, not those kept for the first host.
+    mirrored = client.get(url, HTTP_HOST="mirror.example.cn").json()
+    assert mirrored["results"][0]["url"].startswith("http://mirror.example.cn/api/")
+    assert shown["results"][0]["url"].startswith("http://testserver/api/")
+    # Staff are never given the kept rows.
+    staff = get_user_model().objects.create_user("staff", password="pw-for-tests-only", is_staff=True)
+    client.force_login(staff)
+    with CaptureQueriesContext(connection) as as_staff:
+        client.get(url)
+    assert len(json_reads(as_staff.captured_queries)) == 1

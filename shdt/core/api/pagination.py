@@ -24,12 +24,13 @@ class RegistryPagination(PageNumberPagination):
     max_page_size = MAX_PAGE_SIZE
 
     def paginate_queryset(self, queryset, request, view=None):
-        # The count of a query is kept per data version, as on the site's pages; a deep
-        # page is fetched by its keys first. The rows' query is compiled afresh each time:
-        # a page's SQL may hold what depends on the request (the addresses on its host).
+        # The count of a query is kept per data token, as on the site's pages; a deep page
+        # is fetched by its keys first. A view whose rows are plain values may have the rows
+        # of its first pages kept too, by naming them (`cached_rows_key(request)`).
         key = (request.path, public_params_key(request.query_params, ignore=(self.page_query_param, self.page_size_query_param, "sort")))
+        rows_key = view.cached_rows_key(request) if hasattr(view, "cached_rows_key") else None
         self.django_paginator_class = partial(
-            CountCachingPaginator, count_key=key, token=current_token()
+            CountCachingPaginator, count_key=key, cached_rows_key=rows_key, token=current_token()
         )
         return super().paginate_queryset(queryset, request, view)
 
