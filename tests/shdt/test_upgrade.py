@@ -68,6 +68,9 @@ def _manage(code: Path, database_url: str, *args: str) -> str:
 
 
 def test_a_database_of_the_previous_release_migrates_forward_with_nothing_lost(tmp_path):
+    known = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{OLD_RELEASE}^{{commit}}"], capture_output=True)
+    if known.returncode != 0:
+        pytest.skip(f"the previous release ({OLD_RELEASE}) is not in this clone's history (a shallow clone?)")
     old = tmp_path / "old"
     old.mkdir()
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", OLD_RELEASE], capture_output=True, check=True)
