@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from dataclasses import dataclass
 
 from django.db.models import Count, F
-from django.http import Http404, QueryDict, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
@@ -158,6 +158,16 @@ def download_response(table: Table, filterset, fmt: str) -> StreamingHttpRespons
     return response
 
 
+def refused_download(table: Table, errors) -> HttpResponseBadRequest:
+    """400 for a download with refused filters, naming each filter, its parameter and why."""
+    filters = table.filterset_class.base_filters
+    lines = [
+        f"{capfirst(filters[name].label) if name in filters else name} ({name}): {' '.join(messages)}"
+        for name, messages in errors.items()
+    ]
+    return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
 class RegistryListView(VersionedResponseCacheMixin, TemplateView):
     """A filterable, sortable, paged list of a table, with downloads of the same rows."""
 
@@ -171,6 +181,9 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
         if fmt is not None:
             if fmt not in FORMATS:
                 raise Http404
+            if not self.filterset.is_valid():
+                # A file of every row for a mistyped filter would pass for the filtered rows.
+                return refused_download(self.table, self.filterset.errors)
             return download_response(self.table, self.filterset, fmt)
         return super().get(request, *args, **kwargs)
 

@@ -90,3 +90,26 @@ def test_download_keeps_formula_like_text_inert(client, db, fmt):
 def test_an_unknown_format_is_not_found(client, report):
     response = client.get("/enterprises/download.exe")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "download_name, params, said",
+    [
+        ("enterprise_download", {"district": "bogus"}, "区域 (district): 选择一个有效的选项。 bogus 不在可用的选项中。"),
+        ("exportbase_download", {"year": "20x1"}, "(year): "),
+        ("policy_download", {"period": "99th"}, "(period): 选择一个有效的选项。 99th 不在可用的选项中。"),
+    ],
+)
+def test_a_download_with_a_refused_filter_answers_400_naming_it(client, report, download_name, params, said):
+    url = reverse(download_name, kwargs={"fmt": "csv"})
+    response = client.get(url, params, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    # Not every row, as if the filter had been applied: the visitor is told what was wrong.
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    assert client.get(url).status_code == 200
+
+
+def test_a_refused_download_speaks_the_visitors_language(client, report):
+    response = client.get(reverse("enterprise_download", kwargs={"fmt": "csv"}), {"district": "bogus"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.content.decode() == "Region (district): Select a valid choice. bogus is not one of the available choices.\n"
