@@ -6,7 +6,7 @@ queryset and filters come from the tables, the rules from the services.
 
 import orjson
 from django.db import connections
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from shdt.core.api.permissions import StaffModelPermissionsOrReadOnly
 from shdt.core.api.renderers import FragmentJSONRenderer
 from shdt.core.api.schema import parameter
 from shdt.core.caching import public_params_key
+from shdt.core.models import PUBLIC_STATUSES
 from shdt.core.api.views import TAG_REFERENCE, SlugDetailView, TableListView, reference_list_view
 
 from ..models import AnnualList, BusinessType, ListMembership
@@ -280,7 +281,10 @@ BusinessTypeListView = reference_list_view(
     )
 )
 class AnnualListListView(generics.ListAPIView):
-    # Issue 6 (publication): only published lists will belong here.
-    queryset = AnnualList.objects.all()
+    # Only the lists with entries the public sees, the years that `list=` accepts: a list
+    # of drafts alone is not announced, here or by a different answer to `list=`.
+    queryset = AnnualList.objects.filter(
+        Exists(ListMembership.objects.filter(annual_list=OuterRef("pk"), status__in=PUBLIC_STATUSES))
+    )
     serializer_class = AnnualListSerializer
     filter_backends = ()
