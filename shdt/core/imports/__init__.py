@@ -44,7 +44,7 @@ from .results import (
     Similar,
     format_problem,
 )
-from .runner import import_record_create, import_record_run, import_table
+from .runner import LeaseLost, import_record_cancel, import_record_create, import_record_queue, import_record_run, import_table
 from .table import TableImport
 from .templates import template_xlsx
 
@@ -58,6 +58,7 @@ __all__ = [
     "Change",
     "ImportRefused",
     "ImportResult",
+    "LeaseLost",
     "Plan",
     "Problem",
     "Row",
@@ -70,7 +71,9 @@ __all__ = [
     "find_similar",
     "format_problem",
     "header_key",
+    "import_record_cancel",
     "import_record_create",
+    "import_record_queue",
     "import_record_run",
     "import_table",
     "read_sheet",
