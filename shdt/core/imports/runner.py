@@ -252,8 +252,7 @@ def _claim(record, *, dry_run: bool, ticket) -> _Lease | None:
     ).update(status=working, heartbeat_at=now, started_at=now, rows_done=0)
     if not claimed:
         return None
-    # The record as claimed: its file, its decisions, as the person who queued it left them.
-    record.refresh_from_db()
+    record.status, record.heartbeat_at, record.started_at, record.rows_done = working, now, now, 0
     return _Lease(record, now, working)
 
 
