@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -210,8 +211,6 @@ class ImportRecord(models.Model):
     @property
     def is_stalled(self) -> bool:
         """Busy, but without a sign of life for longer than its lease: the worker stopped (killed, restarted, never started)."""
-        from django.utils import timezone
-
         if not self.is_busy or self.last_sign_of_life is None:
             return False
         return (timezone.now() - self.last_sign_of_life).total_seconds() > self.lease_seconds

@@ -382,3 +382,35 @@ def test_a_long_check_writes_a_sign_of_life_by_time_not_only_by_rows(monkeypatch
     # Far fewer rows than PROGRESS_EVERY, yet a sign of life before the first row and after each slow one,
     # each the progress write itself.
     assert beats == [(n, True) for n in [0, *range(1, 11), 10]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_taking_one_record_at_the_same_moment_run_it_once(committed_db):
+    """Two tasks for one record (a retry of a run that was only slow), started together by two workers."""
+    import threading
+
+    from django.db import connection
+
+    record = import_record_create(kind="enterprises", file_name="x.xlsx", content=xlsx_bytes(HEADERS, enterprises_3_3()[:20]), list_year=2022)
+    ticket = import_record_queue(record, dry_run=False).isoformat()
+    start = threading.Barrier(2)
+    results, errors = [], []
+
+    def worker():
+        try:
+            start.wait()
+            results.append(import_record_task.call(record.pk, False, ticket))
+        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(result.get("new", 0) for result in results) == [0, 20]
+    assert Enterprise.history.filter(import_record=record).count() == 20
+    assert ImportRecord.objects.get(pk=record.pk).status == "done"
