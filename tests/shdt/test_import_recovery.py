@@ -218,6 +218,8 @@ def test_a_dead_workers_import_is_shown_stopped_and_can_be_cancelled(staff_clien
     assert "The worker stopped" in html and "has given no sign of life since" in html
     assert "Nothing of this file was written" in html
     assert 'name="retry"' in html and 'name="cancel"' in html
+    chinese = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "后台进程已停止" in chinese and "处理该导入的后台进程自" in chinese and 'value="重试"' in chinese
     listing = staff_client.get(reverse("admin:shdt_importrecord_changelist"), HTTP_ACCEPT_LANGUAGE="en")
     assert "worker stopped" in listing.content.decode()
 
