@@ -1,5 +1,6 @@
 """How the API knows who is writing."""
 
+from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import SessionAuthentication
 
 from ..second_factor import second_factor_pending
@@ -17,3 +18,9 @@ class SecondFactorSessionAuthentication(SessionAuthentication):
         if found is not None and second_factor_pending(found[0]):
             return None
         return found
+
+
+class SecondFactorSessionScheme(SessionScheme):
+    """The OpenAPI schema describes it as DRF's session cookie, which it is."""
+
+    target_class = SecondFactorSessionAuthentication
