@@ -163,6 +163,9 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 # Each entry locks by itself; a list inside the list would lock only the combination.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The address by the site's one rule (NUM_PROXIES): behind a proxy, the connecting address is
+# the proxy's for everyone, and locking it would lock every account at once.
+AXES_CLIENT_IP_CALLABLE = "shdt.core.clients.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
