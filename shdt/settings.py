@@ -177,6 +177,9 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Shanghai Digital Trade Reg
 # Wrong codes in a row lock the device for 1, 2, 4, 8 … seconds (0 would turn it off).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin lists each account's devices (who has enrolled, how many wrong codes) but shows no
+# one's secret or recovery codes, not even to a superuser.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Cache ------------------------------------------------------------------
 

@@ -187,6 +187,19 @@ def test_a_recovery_code_works_once_only(client, staff):
     assert_sent_to_second_factor(client.get(ADMIN), ADMIN)
 
 
+def test_the_admin_shows_devices_but_no_secret_not_even_to_a_superuser(client, staff):
+    device, codes = enrolled(staff)
+    sign_in(client)
+    client.post(VERIFY, {"code": code_now(device)})
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    assert client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk])).status_code == 403
+    static = client.get(reverse("admin:otp_static_staticdevice_change", args=[staff.staticdevice_set.get().pk]))
+    assert static.status_code == 200
+    assert not any(code in static.content.decode() for code in codes)
+
+
 def test_an_unknown_next_address_is_not_followed(client, staff):
     device, _ = enrolled(staff)
     sign_in(client)
