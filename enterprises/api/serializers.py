@@ -140,7 +140,7 @@ class EnterpriseSerializer(EnterpriseRefSerializer):
     list_year = serializers.IntegerField(
         read_only=True, allow_null=True, help_text=_("The year of the list whose serial `serial` is.")
     )
-    list_status = status_field()
+    list_status = status_field(allow_null=True)
     memberships = ListMembershipSerializer(many=True, read_only=True, help_text=_("Every list the enterprise is on."))
     case_studies = CaseStudySummarySerializer(many=True, read_only=True)
 

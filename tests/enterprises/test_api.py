@@ -413,3 +413,29 @@ def test_the_address_of_a_created_draft_answers_its_staff_and_not_the_public(cli
     assert post(client, entry_url, {"serial": 3}, editor, method="put").status_code == 200
     assert client.get(entry_url, **token_headers(editor)).json()["status"] == "draft"
     assert client.get(entry_url).status_code == 404
+
+
+def test_a_draft_read_by_staff_has_no_list_status_rather_than_an_empty_one(client, editor):
+    response = post(client, LIST_URL, NEW_ENTERPRISE, editor)
+    body = client.get(response["Location"], **token_headers(editor)).json()
+    assert body["list_status"] is None and body["list_year"] is None and body["serial"] is None
+
+
+def test_the_schema_lists_the_values_of_every_coded_parameter(client, report):
+    from enterprises.models import BusinessType
+    from policies.models import Policy
+    from shdt.reference.models import Region
+
+    schema = client.get(reverse("api:schema"), {"format": "json"}).json()
+
+    def allowed(path, name):
+        (parameter,) = [p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == name]
+        return parameter["schema"].get("items", parameter["schema"])["enum"]
+
+    regions = sorted(Region.objects.values_list("code", flat=True))
+    assert sorted(allowed("/api/enterprises/", "district")) == regions == sorted(allowed("/api/bases/", "district"))
+    assert sorted(allowed("/api/enterprises/", "business_type")) == sorted(BusinessType.objects.values_list("code", flat=True))
+    assert allowed("/api/enterprises/", "list") == [2022]
+    issuers = set(Policy.objects.public().values_list("issuer", flat=True))
+    assert set(allowed("/api/policies/", "issuer")) == issuers
+    assert "" not in allowed("/api/bases/", "domain")

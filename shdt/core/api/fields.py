@@ -84,11 +84,12 @@ STATUS_HELP = _(
 )
 
 
-def status_field():
+def status_field(**kwargs):
     return serializers.ChoiceField(
         choices=[(value, value) for value in ("draft", "notice", "published", "withdrawn")],
         read_only=True,
         help_text=STATUS_HELP,
+        **kwargs,
     )
 
 

@@ -4,6 +4,7 @@ A list's query parameters are its FilterSet's filters, described from them (help
 """
 
 from django import forms
+from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
@@ -23,6 +24,20 @@ class RegistryFilterExtension(DjangoFilterExtension):
     target_class = "shdt.core.api.filters.TableFilterBackend"
     priority = 1  # before drf-spectacular's own extension, which it extends
 
+    def _get_explicit_filter_choices(self, filter_field):
+        # drf-spectacular leaves out the values of choices given by a function, lest it query
+        # the database; ours are the reference codes, the lists' years and the issuers the
+        # public sees, each read once per data version, and a client needs them: `district`
+        # takes pudong, not any string. Without a database at hand (a schema built before
+        # one exists) the parameter is described without them.
+        choices = filter_field.extra.get("choices")
+        if not callable(choices):
+            return super()._get_explicit_filter_choices(filter_field)
+        try:
+            return [value for value, _label in choices()]
+        except (DatabaseError, RuntimeError):
+            return []
+
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
         parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
         for parameter in parameters:
@@ -34,6 +49,11 @@ class RegistryFilterExtension(DjangoFilterExtension):
                 parameter["schema"] = {"type": "integer", **{k: v for k, v in bounds.items() if v is not None}}
             if getattr(filter_field, "example", None) is not None:
                 parameter["example"] = filter_field.example
+            # A value left empty is no value (`district=` is refused); whether or not the
+            # allowed values could be listed, an empty one is not among them.
+            schema = parameter["schema"].get("items", parameter["schema"])
+            if schema.get("type") == "string" and "enum" not in schema and filter_field.extra.get("choices"):
+                schema["minLength"] = 1
         return parameters
 
 
