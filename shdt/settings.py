@@ -345,6 +345,9 @@ IMPORT_MAX_ZIP_RATIO = env.int("IMPORT_MAX_ZIP_RATIO", default=200)
 # Uploads up to this size are checked and imported during the request; larger ones by
 # the background worker, while the admin shows their progress.
 IMPORT_FOREGROUND_MAX_BYTES = env.int("IMPORT_FOREGROUND_MAX_BYTES", default=256 * 1024)
+# A reviewer's move (publish, withdraw, notice, return to draft) of more records than
+# this is made by the background worker, while the admin shows its progress.
+PUBLICATION_BACKGROUND_ROWS = env.int("PUBLICATION_BACKGROUND_ROWS", default=5000)
 # How many rows of a preview the admin shows (errors and likely duplicates are always all shown).
 IMPORT_PREVIEW_ROWS = env.int("IMPORT_PREVIEW_ROWS", default=1000)
 

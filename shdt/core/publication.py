@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .history import history_enabled, history_insert_select
-from .models import Notice, PublicationEvent, Status
+from .models import Notice, PublicationEvent, PublicationJob, PublicationJobRecord, Status
 from .roles import can_publish
 from .versioning import data_version_bump
 
@@ -139,6 +139,46 @@ def insert_select(target, columns: dict, queryset: QuerySet, connection) -> int:
 def _sql(queryset: QuerySet) -> tuple[str, tuple]:
     """The SELECT of a queryset and its parameters, as shdt.core.sql_exports takes them."""
     return queryset.query.get_compiler(using=queryset.db).as_sql()
+
+
+def publication_job_create(queryset, *, to: Status, user, notice: Notice | None = None) -> PublicationJob:
+    """
+    Keep a move of many records for the background worker (shdt.core.tasks): the job and
+    the ids of its records (written by the database, INSERT … SELECT). The records move
+    when the worker runs publication_job_run; until then nothing the public sees changes.
+    """
+    model = queryset.model
+    if not can_publish(user, model):
+        raise PermissionDenied(_("Only a reviewer may change what the public sees."))
+    if to == Status.NOTICE and notice is None:
+        raise ValidationError(_("A public notice needs its period and a contact for objections."))
+    with transaction.atomic():
+        job = PublicationJob.objects.create(kind=model._meta.label_lower, action=to, user=user, notice=notice)
+        columns = {"job": Value(job.pk, output_field=IntegerField()), "record_id": F("pk")}
+        job.rows_total = insert_select(PublicationJobRecord, columns, queryset.order_by("pk"), connections[queryset.db])
+        job.save(update_fields=["rows_total"])
+    return job
+
+
+def publication_job_run(job: PublicationJob) -> PublicationJob:
+    """Make the move of a queued job, and record how it ended: how many records moved, or why none did."""
+    from .registry import model_for_label
+
+    claimed = PublicationJob.objects.filter(pk=job.pk, status=PublicationJob.State.QUEUED)
+    if not claimed.update(status=PublicationJob.State.RUNNING):
+        return job  # Run already, or being run by another worker.
+    model = model_for_label(job.kind)
+    records = model._default_manager.filter(pk__in=job.records.values("record_id"))
+    try:
+        moved = records_move(records, to=job.action, user=job.user, notice=job.notice)
+    except Exception as error:  # noqa: BLE001 (whatever stopped the move, the reviewer reads it on the job's page)
+        job.status, job.error = PublicationJob.State.FAILED, str(error) or type(error).__name__
+    else:
+        job.status, job.moved_count = PublicationJob.State.DONE, moved
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "moved_count", "finished_at"])
+    job.records.all().delete()
+    return job
 
 
 def notice_open(queryset, *, user, title: str, starts_on, ends_on, contact: str) -> tuple[Notice, int]:
