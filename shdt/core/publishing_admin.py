@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Notice, PublicationJob, Status
-from .publication import notice_open, publication_job_create, records_move
+from .publication import ConcurrentMove, notice_open, publication_job_create, records_move
 from .roles import can_edit_record, can_publish
 
 
@@ -63,7 +63,7 @@ def _move(modeladmin, request, queryset, to: Status):
         return _move_in_background(modeladmin, request, queryset, to)
     try:
         moved = records_move(queryset, to=to, user=request.user)
-    except PermissionDenied as error:
+    except (PermissionDenied, ConcurrentMove) as error:
         modeladmin.message_user(request, str(error), messages.ERROR)
         return
     skipped = queryset.count() - moved
