@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from shdt.core.caching import cached_for_token, current_token
 from shdt.core.filtering import (
     CharFilter,
     ChoiceFilter,
@@ -19,9 +20,14 @@ from .models import CATEGORY_ENGLISH, BaseDomain, ExportBase, Recognition
 BATCH_ENGLISH = {Recognition.Batch.FIRST: "first batch", Recognition.Batch.SECOND: "second batch"}
 
 
-def recognition_years():
-    years = Recognition.objects.order_by("year").values_list("year", flat=True).distinct()
-    return [(str(year), str(year)) for year in years]
+def recognition_years(*, public: bool = True):
+    """The years in which the bases the public sees (for staff, every base) were recognised."""
+
+    def compute():
+        recognitions = Recognition.objects.filter(base__in=ExportBase.objects.public()) if public else Recognition.objects
+        return list(recognitions.order_by("year").values_list("year", flat=True).distinct())
+
+    return [(str(year), str(year)) for year in cached_for_token(current_token(), ("recognition years", public), compute)]
 
 
 class ExportBaseFilterSet(RegistryFilterSet):

@@ -58,6 +58,13 @@ def public_list_years() -> list[int]:
     return cached_for_token(current_token(), ("public list years",), compute)
 
 
+def list_years(*, public: bool) -> list[int]:
+    """The years a `list` filter accepts: those of the lists the public sees, or for staff every list."""
+    if public:
+        return public_list_years()
+    return [year for (year,) in reference_rows(AnnualList, ("year",))]
+
+
 def list_choices():
     """The lists the public sees, as the list page offers them."""
     return [(str(year), gettext("%(year)s list") % {"year": year}) for year in public_list_years()]
@@ -90,7 +97,7 @@ class EnterpriseFilterSet(RegistryFilterSet):
     # In the order a download's file name gives their values: shdt-enterprises-2022-pudong-cloud.xlsx.
     list = TypedChoiceFilter(
         method="filter_list",
-        choices=lambda: [(year, year) for (year,) in reference_rows(AnnualList, ("year",))],
+        choices_for=lambda public: [(year, year) for year in list_years(public=public)],
         coerce=int,
         label=_("list"),
         help_text=_("Year of a list: only the enterprises on it, each with its serial on that list."),

@@ -27,7 +27,7 @@ from shdt.core.text import normalize_name, permalink_slug
 
 from .models import AnnualList, CaseStudy, Enterprise, ListMembership
 from .resources import ALIAS_SEPARATOR, CaseStudyResource, EnterpriseResource
-from .validation import split_aliases, validate_name_free
+from .validation import split_aliases, validate_aliases, validate_name_free
 
 NAME_FIELDS = {"name", "name_en", "aliases"}
 
@@ -104,7 +104,12 @@ class EnterpriseImport(TableImport):
         name = values.get("name")
         plan = self.start_plan(row, name or row.raw("name"))
         if row.has("aliases"):
-            values["aliases"] = "\n".join(split_aliases(row.raw("aliases")))
+            try:
+                validate_aliases(row.raw("aliases"))
+            except ValidationError as error:
+                self.report(row, ValidationError({"aliases": error}))
+            else:
+                values["aliases"] = "\n".join(split_aliases(row.raw("aliases")))
         if self.list_year and row.has("serial"):
             serial = self.clean(row, "serial")
             if serial is not INVALID:

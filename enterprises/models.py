@@ -30,10 +30,10 @@ from shdt.core.models import (
     registry_history,
 )
 from shdt.core.text import normalize_name, search_document
-from shdt.core.validators import validate_registered_name
+from shdt.core.validators import validate_plain_name, validate_registered_name
 from shdt.reference.models import Region
 
-from .validation import split_aliases, validate_name_free
+from .validation import split_aliases, validate_aliases, validate_name_free
 
 # Trade volumes in the report (表 6-1) are in 万美元, i.e. 10,000 US dollars.
 TRADE_VOLUME_UNIT = "万美元"
@@ -96,10 +96,11 @@ class Enterprise(PermalinkModel):
     # The key that decides identity: the database refuses two names that differ only
     # in full-/half-width characters or white space (see shdt.core.text.normalize_name).
     name_normalized = models.CharField(_("normalised name"), max_length=200, unique=True, editable=False)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True, validators=[validate_plain_name])
     aliases = models.TextField(
         _("aliases"),
         blank=True,
+        validators=[validate_aliases],
         help_text=_("Other spellings and brand names, one per line (e.g. 上海纵游网络科技有限公司, INTSIG)."),
     )
     business_type = models.ForeignKey(

@@ -14,6 +14,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from shdt.core.validators import validate_plain_name
+
 # How a cell, a form or a list entry separates aliases: “；” (as the exports write them),
 # “;” or a line break (each that str.splitlines knows). The API's SQL (enterprises.api.sql)
 # splits by the same characters, so that both give the same aliases.
@@ -24,6 +26,15 @@ _ALIAS_SEPARATORS = re.compile(ALIAS_SEPARATORS + "+")
 def split_aliases(value) -> list[str]:
     """Return the aliases of `value`, one per entry, without blanks."""
     return [alias.strip() for alias in _ALIAS_SEPARATORS.split(str(value or "")) if alias.strip()]
+
+
+def validate_aliases(value) -> None:
+    """
+    Refuse aliases of which one begins as a formula or holds a control character (the
+    rule of every name, shdt.core.validators.validate_plain_name), naming the alias.
+    """
+    for alias in split_aliases(value):
+        validate_plain_name(alias)
 
 
 def validate_name_free(name: str, pk, holder: tuple[int, str] | None) -> None:

@@ -4,6 +4,7 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from shdt.core.caching import cached_for_token, current_token
 from shdt.core.filtering import (
     CharFilter,
     ChoiceFilter,
@@ -17,13 +18,19 @@ from shdt.core.filtering import (
 from .models import PLAN_PERIOD_ENGLISH, PLAN_PERIOD_YEARS, PlanPeriod, Policy, plan_period_expression
 
 
-def issuer_choices():
-    return [(issuer, issuer) for issuer in Policy.objects.order_by("issuer").values_list("issuer", flat=True).distinct()]
+def issuer_choices(*, public: bool = True):
+    """The issuers of the policies the public sees (for staff, of every policy), cached per data version."""
+
+    def compute():
+        policies = Policy.objects.public() if public else Policy.objects.all()
+        return list(policies.order_by("issuer").values_list("issuer", flat=True).distinct())
+
+    return [(issuer, issuer) for issuer in cached_for_token(current_token(), ("issuers", public), compute)]
 
 
 class PolicyFilterSet(RegistryFilterSet):
     issuer = MultipleChoiceFilter(
-        choices=issuer_choices,
+        choices_for=issuer_choices,
         label=_("issuer"),
         help_text=_("The issuing body, exactly as the documents name it; repeat it for several, meaning either."),
         example=["上海市人民政府"],

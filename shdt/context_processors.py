@@ -2,9 +2,12 @@
 
 import functools
 
+from django.db.models import Max
 from django.urls import get_script_prefix, reverse
 
-from shdt.core.versioning import request_data_version
+from shdt.core.caching import cached_for_token, current_token
+from shdt.core.models import PublicationEvent
+from shdt.core.registry import registered_models
 
 # The addresses the header and footer of every page link to, by URL name.
 CHROME_URL_NAMES = (
@@ -22,11 +25,27 @@ CHROME_URL_NAMES = (
 
 def last_updated(request):
     """
-    `registry_updated_at`: when the registry's records last changed, for the footer of
-    every page. A callable, so that a page that does not show it does not read it; the
-    data version is read at most once per request however often it is shown.
+    `registry_updated_at`: when what the public sees last changed, for the footer of every
+    page. A callable, so that a page that does not show it does not read it.
     """
-    return {"registry_updated_at": lambda: request_data_version(request).changed_at}
+    return {"registry_updated_at": last_public_change}
+
+
+def last_public_change():
+    """
+    The time of the latest change the public can see: the latest publication event
+    (published, put under notice, withdrawn) or edit of a public record. Not the data
+    version's time, which moves with every draft too: a footer that moved when staff saved
+    a draft would tell the public that a draft exists. Computed once per data version.
+    """
+
+    def compute():
+        times = [PublicationEvent.objects.aggregate(at=Max("at"))["at"]]
+        for model in public_timestamped_models():
+            times.append(model.objects.public().aggregate(at=Max("updated_at"))["at"])
+        return max((time for time in times if time), default=None)
+
+    return cached_for_token(current_token(), ("last public change",), compute)
 
 
 def site_urls(request):
@@ -43,3 +62,12 @@ def site_urls(request):
 @functools.cache
 def _site_urls(script_prefix: str) -> dict[str, str]:
     return {name.replace(":", "_"): reverse(name) for name in CHROME_URL_NAMES}
+
+
+def public_timestamped_models() -> list[type]:
+    """The registered models whose public records (`objects.public()`) say when they were last edited."""
+    return [
+        entry.model
+        for entry in registered_models()
+        if hasattr(entry.model.objects, "public") and any(f.name == "updated_at" for f in entry.model._meta.concrete_fields)
+    ]

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rest_framework.authtoken",
+    # The staff's second factor: authenticator apps (TOTP) and recovery codes (shdt.core.second_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
@@ -75,6 +79,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave its second factor…
+    "django_otp.middleware.OTPMiddleware",
+    # …without which a staff user is sent from the admin to the second-factor page.
+    "shdt.core.second_factor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user as the author of every change made during a request.
@@ -144,17 +152,34 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # --- Sign-in --------------------------------------------------------------
 
-# django-axes counts failed sign-ins and locks the username and address after
-# AXES_FAILURE_LIMIT of them for AXES_COOLOFF_HOURS.
+# django-axes counts failed sign-ins and, after AXES_FAILURE_LIMIT of them, locks for
+# AXES_COOLOFF_HOURS the username (from every address: a guesser cannot spread over
+# addresses) and, separately, the address (for every username).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Each entry locks by itself; a list inside the list would lock only the combination.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The address by the site's one rule (NUM_PROXIES): behind a proxy, the connecting address is
+# the proxy's for everyone, and locking it would lock every account at once.
+AXES_CLIENT_IP_CALLABLE = "shdt.core.clients.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Staff give a second factor after the password: a code from an authenticator app, or one
+# of their recovery codes (shdt.core.second_factor). On by default in production.
+STAFF_SECOND_FACTOR = env.bool("STAFF_SECOND_FACTOR", default=not DEBUG)
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Shanghai Digital Trade Registry")
+# Wrong codes in a row lock the device for 1, 2, 4, 8 … seconds (0 would turn it off).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin lists each account's devices (who has enrolled, how many wrong codes) but shows no
+# one's secret or recovery codes, not even to a superuser.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Cache ------------------------------------------------------------------
 
@@ -277,7 +302,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "shdt.core.api.authentication.SecondFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["shdt.core.api.permissions.StaffModelPermissionsOrReadOnly"],
     "DEFAULT_THROTTLE_CLASSES": ["shdt.core.api.throttling.AnonThrottle", "shdt.core.api.throttling.UserThrottle"],
@@ -345,6 +370,16 @@ IMPORT_MAX_ZIP_RATIO = env.int("IMPORT_MAX_ZIP_RATIO", default=200)
 # Uploads up to this size are checked and imported during the request; larger ones by
 # the background worker, while the admin shows their progress.
 IMPORT_FOREGROUND_MAX_BYTES = env.int("IMPORT_FOREGROUND_MAX_BYTES", default=256 * 1024)
+# The lease of a running check or import: it writes a sign of life (with its progress) at
+# least every sixth of this many seconds; one silent for longer is shown as stopped, and
+# may be cancelled or retried from its page. A run writes its rows in one transaction
+# without a sign of life, so keep this above the longest write (about 45 s for 100,000
+# enterprises on the bench machine). A run that was cancelled or retried meanwhile finds
+# out at its next sign of life, or before it commits, and writes nothing.
+IMPORT_LEASE_SECONDS = env.int("IMPORT_LEASE_SECONDS", default=120)
+# How long a file may wait in the queue for the worker (which runs one import at a time)
+# before the page says that no worker has taken it.
+IMPORT_QUEUE_LEASE_SECONDS = env.int("IMPORT_QUEUE_LEASE_SECONDS", default=600)
 # A reviewer's move (publish, withdraw, notice, return to draft) of more records than
 # this is made by the background worker, while the admin shows its progress.
 PUBLICATION_BACKGROUND_ROWS = env.int("PUBLICATION_BACKGROUND_ROWS", default=5000)

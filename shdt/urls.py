@@ -19,6 +19,8 @@ urlpatterns = [
     # Switching the language changes nothing but a cookie, so it needs no CSRF token; with
     # none in the form, public pages carry no per-visitor token and can be cached whole.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # Before the admin's own pages: the second factor after the admin's password sign-in.
+    path("admin/second-factor/", include("shdt.core.second_factor.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,3 +3,6 @@
 from shdt.settings import *  # noqa: F403
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.awards"]  # noqa: F405
+# Tests sign staff in with a password alone; tests/shdt/test_second_factor.py turns the
+# second factor on where it tests it.
+STAFF_SECOND_FACTOR = False

@@ -6,7 +6,7 @@ queryset and filters come from the tables, the rules from the services.
 
 import orjson
 from django.db import connections
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -16,13 +16,14 @@ from rest_framework import generics, permissions, status
 from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
 
-from shdt.core.api.permissions import StaffModelPermissionsOrReadOnly
+from shdt.core.api.permissions import StaffModelPermissionsOrReadOnly, sees_drafts
 from shdt.core.api.renderers import FragmentJSONRenderer
 from shdt.core.api.schema import parameter
 from shdt.core.caching import public_params_key
+from shdt.core.models import PUBLIC_STATUSES
 from shdt.core.api.views import TAG_REFERENCE, SlugDetailView, TableListView, reference_list_view
 
-from ..models import AnnualList, BusinessType, ListMembership
+from ..models import AnnualList, BusinessType, Enterprise, ListMembership
 from ..selectors import with_public_serial
 from ..services import enterprise_create, enterprise_update, list_membership_delete, list_membership_set
 from ..tables import CASE_STUDIES, ENTERPRISES
@@ -165,7 +166,8 @@ class EnterpriseDetailView(EnterpriseWriteMixin, SlugDetailView):
     serializer_class = EnterpriseSerializer
 
     def get_queryset(self):
-        return enterprise_queryset(public=is_read(self.request))
+        # Staff read drafts too: an enterprise they have just created is on no public list yet.
+        return enterprise_queryset(public=is_read(self.request) and not sees_drafts(self.request, Enterprise))
 
     def put(self, request, *args, **kwargs):
         return self.update(request, partial=False)
@@ -222,10 +224,14 @@ class ListMembershipView(generics.GenericAPIView):
 
     def get_queryset(self):
         entries = ListMembership.objects.select_related("annual_list")
-        return entries.public() if is_read(self.request) else entries
+        return entries.public() if self.public_only() else entries
 
     def get_enterprise(self):
-        return get_object_or_404(ENTERPRISES.get_queryset(public=is_read(self.request)), slug=self.kwargs["slug"])
+        return get_object_or_404(ENTERPRISES.get_queryset(public=self.public_only()), slug=self.kwargs["slug"])
+
+    def public_only(self) -> bool:
+        # Staff read the draft entries they write; the public reads what it may see.
+        return is_read(self.request) and not sees_drafts(self.request, ListMembership)
 
     def get_object(self):
         return get_object_or_404(
@@ -280,7 +286,10 @@ BusinessTypeListView = reference_list_view(
     )
 )
 class AnnualListListView(generics.ListAPIView):
-    # Issue 6 (publication): only published lists will belong here.
-    queryset = AnnualList.objects.all()
+    # Only the lists with entries the public sees, the years that `list=` accepts: a list
+    # of drafts alone is not announced, here or by a different answer to `list=`.
+    queryset = AnnualList.objects.filter(
+        Exists(ListMembership.objects.filter(annual_list=OuterRef("pk"), status__in=PUBLIC_STATUSES))
+    )
     serializer_class = AnnualListSerializer
     filter_backends = ()

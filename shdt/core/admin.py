@@ -11,11 +11,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .imports import ImportRefused, import_record_create, import_record_run, read_upload, template_xlsx
+from .imports import (
+    ImportRefused,
+    import_record_cancel,
+    import_record_create,
+    import_record_queue,
+    import_record_run,
+    read_upload,
+    template_xlsx,
+)
 from .models import ImportRecord, Notice, PublicationEvent, PublicationJob
 from .registry import history_models, model_for_label
 from .tables import all_tables, importable_tables
@@ -95,7 +103,7 @@ class UploadForm(forms.Form):
 
 @admin.register(ImportRecord)
 class ImportRecordAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "file_name", "table", "user", "status", "progress", "new_count", "updated_count", "unchanged_count", "error_count"]
+    list_display = ["created_at", "file_name", "table", "user", "state", "progress", "new_count", "updated_count", "unchanged_count", "error_count"]
     list_display_links = ["created_at", "file_name"]
     list_filter = ["kind", "status"]
     list_select_related = ["user"]
@@ -105,6 +113,12 @@ class ImportRecordAdmin(admin.ModelAdmin):
     @admin.display(description=_("table"), ordering="kind")
     def table(self, record):
         return kind_label(record.kind)
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, record):
+        if record.is_stalled:
+            return _("worker stopped")
+        return record.get_status_display()
 
     @admin.display(description=_("progress"))
     def progress(self, record):
@@ -156,18 +170,23 @@ class ImportRecordAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/shdt/importrecord/upload.html", context)
 
-    def start(self, record: ImportRecord, *, dry_run: bool) -> None:
-        """Check or import the record's file now if it is small, else hand it to the worker."""
-        if record.file_size <= settings.IMPORT_FOREGROUND_MAX_BYTES:
-            import_record_run(record, dry_run=dry_run)
-            return
+    def start(self, record: ImportRecord, *, dry_run: bool, background: bool = False) -> bool:
+        """
+        Check or import the record's file now if it is small, else hand it to the worker.
+        Return False, having done nothing, if the record changed since it was read (a
+        second click, another person, a worker that came back).
+        """
+        if not background and record.file_size <= settings.IMPORT_FOREGROUND_MAX_BYTES:
+            ticket = import_record_queue(record, dry_run=dry_run)
+            return ticket is not None and import_record_run(record, dry_run=dry_run, ticket=ticket) is not None
         from .tasks import import_record_task
 
-        record.status = ImportRecord.Status.CHECKING if dry_run else ImportRecord.Status.QUEUED
-        record.rows_done = 0
-        record.save(update_fields=["status", "rows_done"])
-        result = import_record_task.enqueue(record.pk, dry_run)
+        ticket = import_record_queue(record, dry_run=dry_run)
+        if ticket is None:
+            return False
+        result = import_record_task.enqueue(record.pk, dry_run, ticket.isoformat())
         ImportRecord.objects.filter(pk=record.pk).update(task_id=str(result.id))
+        return True
 
     # Preview, confirm, progress, summary ---------------------------------------------
 
@@ -191,7 +210,10 @@ class ImportRecordAdmin(admin.ModelAdmin):
             "similar_rows": [row for row in rows if row["status"] == "similar"],
             "hidden_rows": preview.get("rows_total", 0) - len(rows),
             "can_confirm": self.can_confirm(request, record),
-            "refresh_seconds": 2 if record.is_busy else None,
+            "stalled": record.is_stalled,
+            "can_recover": record.is_stalled and self.may_act(request, record),
+            # A stalled record waits for a person's decision: the page stops reloading itself.
+            "refresh_seconds": 2 if record.is_busy and not record.is_stalled else None,
         }
         return TemplateResponse(request, "admin/shdt/importrecord/status.html", context)
 
@@ -201,8 +223,12 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
         return format_problem(problem["row"], problem["column"], problem["message"])
 
+    def may_act(self, request, record: ImportRecord) -> bool:
+        """Whether the person may start, cancel or retry this import: those who may import its table."""
+        return self.has_add_permission(request) and may_import(request.user, record.kind)
+
     def can_confirm(self, request, record: ImportRecord) -> bool:
-        if not self.has_add_permission(request) or not may_import(request.user, record.kind) or record.file_content is None:
+        if not self.may_act(request, record) or record.file_content is None:
             return False
         # A file whose only problems are likely duplicates can be confirmed once they are decided.
         only_duplicates = record.status == ImportRecord.Status.FAILED and not record.errors
@@ -210,11 +236,8 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def act(self, request, record: ImportRecord):
         url = reverse("admin:shdt_importrecord_change", args=[record.pk])
-        if "cancel" in request.POST and not record.is_busy and record.status != ImportRecord.Status.DONE:
-            record.status = ImportRecord.Status.CANCELLED
-            record.file_content = None
-            record.save(update_fields=["status", "file_content"])
-            return HttpResponseRedirect(url)
+        if "cancel" in request.POST or "retry" in request.POST:
+            return self.recover(request, record, url)
         if "confirm" not in request.POST or not self.can_confirm(request, record):
             raise PermissionDenied
         decisions = {
@@ -233,12 +256,45 @@ class ImportRecordAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(url)
         record.decisions = decisions
         record.save(update_fields=["decisions"])
-        self.start(record, dry_run=False)
+        if not self.start(record, dry_run=False):
+            messages.warning(request, _("This import changed while the page was open (confirmed twice?); here is where it stands."))
+        return HttpResponseRedirect(url)
+
+    def recover(self, request, record: ImportRecord, url: str):
+        """
+        Cancel an import not yet started (previewed, failed), or cancel or retry one whose
+        worker stopped (stalled). Each is one UPDATE conditional on the record as this
+        page read it, so a worker that comes back, or another person, is never overridden.
+        """
+        Status = ImportRecord.Status
+        if not self.may_act(request, record):
+            raise PermissionDenied
+        if "retry" in request.POST:
+            if not record.is_stalled or record.file_content is None:
+                raise PermissionDenied
+            # Retried on the worker, whatever the file's size: what stopped may have been the
+            # request that ran it. A check is checked again; an import imported again (its
+            # rows were written in one transaction that never committed, so none are).
+            if self.start(record, dry_run=record.status == Status.CHECKING, background=True):
+                messages.success(request, _("The import was handed to the worker again."))
+            else:
+                messages.warning(request, _("This import changed while the page was open; here is where it stands."))
+            return HttpResponseRedirect(url)
+        if (record.is_busy and not record.is_stalled) or record.status in (Status.DONE, Status.CANCELLED):
+            raise PermissionDenied
+        if import_record_cancel(record):
+            messages.success(request, _("The import was cancelled; nothing of its file was written."))
+        else:
+            messages.warning(request, _("This import changed while the page was open; here is where it stands."))
         return HttpResponseRedirect(url)
 
     def table_url(self, kind: str) -> str:
+        """The admin list of the table's records, or "" if the kind has none (an importer needs no admin pages)."""
         model = all_tables()[kind].resource_class._meta.model
-        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        try:
+            return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        except NoReverseMatch:
+            return ""
 
     # What an import changed ----------------------------------------------------------
 

@@ -10,6 +10,7 @@ with counts (shdt.core.listing.Facet).
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import django_filters
 from django import forms
@@ -29,9 +30,16 @@ class RegistryFilter:
       (shdt-enterprises-2022-pudong.xlsx); only codes and years make good words.
     """
 
-    def __init__(self, *args, example=None, filename: bool = True, **kwargs):
+    def __init__(self, *args, example=None, filename: bool = True, choices_for=None, **kwargs):
         self.example = example
         self.filename = filename
+        # Choices that depend on who asks (choices_for(public=…)): the values that records
+        # give, such as issuers or years. The public is offered, and may ask for, only
+        # those of the records it sees: a draft's value must answer as a value that never
+        # existed does, or the answer would tell that the draft exists.
+        self.choices_for = choices_for
+        if choices_for is not None:
+            kwargs["choices"] = partial(choices_for, public=True)
         super().__init__(*args, **kwargs)
 
     def filename_words(self, value) -> list[str]:
@@ -157,6 +165,11 @@ class RegistryFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, public=True):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.public = public
+        if not public:
+            for filter_ in self.filters.values():
+                if getattr(filter_, "choices_for", None) is not None:
+                    filter_.extra["choices"] = partial(filter_.choices_for, public=False)
+                    filter_.__dict__.pop("_field", None)
 
     def cleaned(self, name: str):
         """The valid value of one filter (None if absent or refused)."""

@@ -10,6 +10,7 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, Vali
 from django.db import models
 from django.db.models.functions import Concat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -168,6 +169,14 @@ class ImportRecord(models.Model):
     # Row number → "new" or the id of an existing enterprise, for rows flagged as likely duplicates.
     decisions = models.JSONField(_("decisions"), default=dict, blank=True)
     task_id = models.CharField(_("background task"), max_length=64, blank=True)
+    # The lease on a busy record (shdt.core.imports.runner). `heartbeat_at`: when the run
+    # last showed a sign of life, or when it was handed to a worker that has not taken it
+    # yet; every write of the run's progress moves it, and each of those writes is
+    # conditional on the value the run wrote last, so a run whose record was cancelled or
+    # retried meanwhile finds out and stops. `started_at`: when a worker (or the request)
+    # took this run; empty while it waits in the queue.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -183,6 +192,29 @@ class ImportRecord(models.Model):
     @property
     def is_busy(self) -> bool:
         return self.status in self.BUSY
+
+    @property
+    def last_sign_of_life(self):
+        """When the run last wrote its progress, or was queued; a record from before the lease, when it was uploaded."""
+        return self.heartbeat_at or self.started_at or self.created_at
+
+    @property
+    def lease_seconds(self) -> int:
+        """
+        How long the record may go without a sign of life before its worker is taken for
+        dead: a running check or import writes its progress every few seconds; a record
+        waiting in the queue may wait longer, behind another import on the one worker.
+        """
+        if self.started_at is None:
+            return settings.IMPORT_QUEUE_LEASE_SECONDS
+        return settings.IMPORT_LEASE_SECONDS
+
+    @property
+    def is_stalled(self) -> bool:
+        """Busy, but without a sign of life for longer than its lease: the worker stopped (killed, restarted, never started)."""
+        if not self.is_busy or self.last_sign_of_life is None:
+            return False
+        return (timezone.now() - self.last_sign_of_life).total_seconds() > self.lease_seconds
 
     @property
     def percent_done(self) -> int:

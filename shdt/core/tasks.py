@@ -3,6 +3,8 @@ Background work (django-tasks, database backend): checking and importing files t
 for a web request, and moving more records than a web request should wait for. `manage.py db_worker` runs them; `make run` starts one.
 """
 
+import datetime
+
 from django_tasks import task
 
 from .imports import import_record_run
@@ -11,12 +13,20 @@ from .publication import publication_job_run
 
 
 @task()
-def import_record_task(record_id: int, dry_run: bool) -> dict:
-    """Check (dry run) or import the file of an ImportRecord; return its counts."""
+def import_record_task(record_id: int, dry_run: bool, ticket: str | None = None) -> dict:
+    """
+    Check (dry run) or import the file of an ImportRecord; return its counts.
+
+    `ticket` is the one shdt.core.imports.import_record_queue() gave: the run claims the
+    record with it, so a task queued twice for one record (a retry while the first was
+    only slow) runs once, and one for a cancelled record not at all. (A task queued
+    before tickets existed claims the record as it finds it waiting.)
+    """
     record = ImportRecord.objects.get(pk=record_id)
-    if record.status == ImportRecord.Status.CANCELLED:
+    beat = datetime.datetime.fromisoformat(ticket) if ticket else record.heartbeat_at
+    result = import_record_run(record, dry_run=dry_run, ticket=beat)
+    if result is None:
         return {}
-    result = import_record_run(record, dry_run=dry_run)
     return result.counts()
 
 

@@ -31,14 +31,38 @@ def validate_registered_name(value: str) -> None:
             code="name_not_chinese",
             params={"value": value},
         )
-    # A tab or line break inside a cell is invisible on the page and in Excel, and would
-    # keep the name from matching its own spelling elsewhere.
+    validate_plain_name(value)
+
+
+# What a spreadsheet reads as the start of a formula (=HYPERLINK(…), +1, -1, @SUM): a name
+# that begins so would run, not show, in the Excel of whoever opens a file with it.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def validate_plain_name(value: str) -> None:
+    """
+    Refuse a name (registered, English or an alias) that begins as a formula does or holds
+    a control character. A tab or line break inside a cell is invisible on the page and in
+    Excel, and would keep the name from matching its own spelling elsewhere; a formula is
+    how a hostile cell gets into the files applicants download and open.
+    """
+    if value.strip().startswith(FORMULA_STARTS):
+        raise ValidationError(
+            _("A name cannot begin with “%(start)s”: a spreadsheet would read “%(value)s” as a formula."),
+            code="name_formula",
+            params={"start": value.strip()[0], "value": value},
+        )
     if any(unicodedata.category(ch) == "Cc" for ch in value):
         raise ValidationError(
-            _("A registered enterprise name cannot contain a tab, a line break or another control character: remove it from “%(value)s”."),
+            _("A name cannot contain a tab, a line break or another control character: remove it from “%(value)s”."),
             code="name_control_character",
-            params={"value": value},
+            params={"value": _visible(value)},
         )
+
+
+def _visible(value: str) -> str:
+    """`value` with each control character shown as its escape (\\t, \\x01), so the message shows where it is."""
+    return "".join(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) == "Cc" else ch for ch in value)
 
 
 def credit_code_check_character(first17: str) -> str:

@@ -127,11 +127,6 @@ def data_version(*, fresh: bool = False) -> DataVersion:
     return version
 
 
-def request_data_version(request) -> DataVersion:
-    """The data version as of this request (kept for the views that have the request at hand)."""
-    return data_version()
-
-
 def request_memo() -> dict | None:
     """What the current request keeps until it ends or changes the records (None outside a request)."""
     return _memo.get()

@@ -9,4 +9,5 @@ AWARDS = Table(
     get_all_queryset=lambda: Award.objects.all(),
     resource_class=AwardResource,
     filterset_class=AwardFilterSet,
+    import_path="tests.awards.imports.AwardImport",
 )

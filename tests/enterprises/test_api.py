@@ -397,3 +397,19 @@ def test_the_api_reads_a_website_without_a_scheme_by_the_models_rule(client, edi
     response = post(client, LIST_URL, {**NEW_ENTERPRISE, "website": "www.example.cn"}, editor)
     assert response.status_code == 201, response.content
     assert Enterprise.objects.get(slug=response.json()["slug"]).website == "https://www.example.cn"
+
+
+def test_the_address_of_a_created_draft_answers_its_staff_and_not_the_public(client, editor):
+    # schemathesis' ensure_resource_availability (issue 14, finding 8): Location must lead somewhere.
+    response = post(client, LIST_URL, NEW_ENTERPRISE, editor)
+    assert response.status_code == 201, response.content
+    location = response["Location"]
+    staff_answer = client.get(location, **token_headers(editor))
+    assert staff_answer.status_code == 200
+    assert staff_answer.json()["name"] == NEW_ENTERPRISE["name"]
+    # Still a draft: on no public list, so the public does not see it.
+    assert client.get(location).status_code == 404
+    entry_url = reverse("api:listmembership_detail", kwargs={"slug": staff_answer.json()["slug"], "year": 2031})
+    assert post(client, entry_url, {"serial": 3}, editor, method="put").status_code == 200
+    assert client.get(entry_url, **token_headers(editor)).json()["status"] == "draft"
+    assert client.get(entry_url).status_code == 404

@@ -1,4 +1,4 @@
-"""“Last updated” on every page: the time of the registry's last change, in Shanghai time."""
+"""“Last updated” on every page: the time of the last change the public sees, in Shanghai time."""
 
 import datetime
 import re
@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from enterprises.models import Enterprise
 from enterprises.services import enterprise_update
-from shdt.core.models import DataVersion
-from shdt.core.versioning import ROW
+from shdt.core.models import DataVersion, PublicationEvent, Status
+from shdt.context_processors import public_timestamped_models
+from tests.factories import make_enterprise, make_policy, put_on_list
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,10 @@ def last_updated(client, url) -> tuple[str, str]:
 
 
 def set_changed_at(moment: datetime.datetime) -> None:
-    DataVersion.objects.filter(pk=ROW).update(changed_at=moment)
+    """Make `moment` the time of every public change: each record's last edit and each publication."""
+    for model in public_timestamped_models():
+        model.objects.update(updated_at=moment)
+    PublicationEvent.objects.update(at=moment)
 
 
 @pytest.mark.parametrize(
@@ -57,6 +61,15 @@ def test_the_date_moves_when_a_record_changes(client, report):
     iso, shown = last_updated(client, reverse("home"))
     assert shown > "2023-02-01 01:05"
     assert abs(timezone.now() - datetime.datetime.fromisoformat(iso)) < datetime.timedelta(minutes=1)
+
+
+def test_a_draft_does_not_move_the_date(client, report):
+    # The footer would otherwise tell the public that staff saved something it cannot see.
+    set_changed_at(datetime.datetime(2023, 1, 31, 17, 5, tzinfo=datetime.UTC))
+    put_on_list(make_enterprise("上海草稿页脚科技有限公司"), 2031, serial=1, status=Status.DRAFT)
+    make_policy("《草稿页脚政策》", status=Status.DRAFT)
+    assert DataVersion.objects.get().changed_at > datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    assert last_updated(client, reverse("home"))[1] == "2023-02-01 01:05"
 
 
 def test_a_profile_keeps_its_own_date_beside_the_registrys(client, report):

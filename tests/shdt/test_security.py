@@ -97,6 +97,49 @@ def test_the_admin_login_locks_after_repeated_failures(client, django_user_model
 
 
 @pytest.mark.django_db
+def test_failures_for_one_username_lock_it_from_every_address(client, django_user_model, settings):
+    # A guesser who spreads over addresses is still stopped: the username is locked by itself.
+    django_user_model.objects.create_superuser("staff", "staff@example.com", "right-password-123")
+    login = reverse("admin:login")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(login, {"username": "staff", "password": "wrong"}, REMOTE_ADDR=f"203.0.113.{n + 1}")
+    locked = client.post(login, {"username": "staff", "password": "right-password-123"}, REMOTE_ADDR="198.51.100.7")
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_failures_from_one_address_lock_it_for_every_username(client, django_user_model, settings):
+    # …and an address that tries many usernames is locked by itself, for all of them.
+    django_user_model.objects.create_superuser("staff", "staff@example.com", "right-password-123")
+    login = reverse("admin:login")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(login, {"username": f"guess{n}", "password": "wrong"}, REMOTE_ADDR="203.0.113.9")
+    locked = client.post(login, {"username": "staff", "password": "right-password-123"}, REMOTE_ADDR="203.0.113.9")
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # The account itself is not locked: from another address it signs in.
+    other = client.post(login, {"username": "staff", "password": "right-password-123"}, REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 302
+    assert client.session["_auth_user_id"]
+
+
+@pytest.mark.django_db
+def test_behind_trusted_proxies_the_lockout_counts_clients_not_the_proxy(client, django_user_model, settings):
+    # Every request comes from the proxy: locking its address would lock every account.
+    settings.NUM_PROXIES = 1
+    django_user_model.objects.create_superuser("staff", "staff@example.com", "right-password-123")
+    login = reverse("admin:login")
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(login, {"username": f"guess{n}", "password": "wrong"}, HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+    locked = client.post(login, {"username": "staff", "password": "right-password-123"}, HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+    assert locked.status_code == 429
+    other = client.post(login, {"username": "staff", "password": "right-password-123"}, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    assert other.status_code == 302
+
+
+@pytest.mark.django_db
 def test_a_correct_login_before_the_limit_works(client, django_user_model):
     django_user_model.objects.create_superuser("staff", "staff@example.com", "right-password-123")
     login = reverse("admin:login")

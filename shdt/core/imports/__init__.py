@@ -14,6 +14,9 @@ The one import path: the admin (upload → preview → confirm), the background 
    bulk, with the history rows written in bulk too. A dry run stops before writing.
    Importing the same file again finds every row unchanged and writes nothing.
 5. **Templates** (templates): the empty workbooks to fill in.
+6. **Runs** (runner): a file without data rows is refused; an ImportRecord's run holds a
+   lease on it (a claim by conditional UPDATE, a heartbeat with its progress), so a dead
+   worker's import is seen as stopped and can be cancelled or retried, never run twice.
 
 Why not django-import-export's own `Resource.import_data()`: it loads each row's record,
 validates it (unique checks included) and saves it one query at a time, a row maps to one
@@ -44,7 +47,7 @@ from .results import (
     Similar,
     format_problem,
 )
-from .runner import import_record_create, import_record_run, import_table
+from .runner import LeaseLost, import_record_cancel, import_record_create, import_record_queue, import_record_run, import_table
 from .table import TableImport
 from .templates import template_xlsx
 
@@ -58,6 +61,7 @@ __all__ = [
     "Change",
     "ImportRefused",
     "ImportResult",
+    "LeaseLost",
     "Plan",
     "Problem",
     "Row",
@@ -70,7 +74,9 @@ __all__ = [
     "find_similar",
     "format_problem",
     "header_key",
+    "import_record_cancel",
     "import_record_create",
+    "import_record_queue",
     "import_record_run",
     "import_table",
     "read_sheet",

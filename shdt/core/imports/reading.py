@@ -96,6 +96,9 @@ def read_sheet(content: bytes, *, max_rows: int | None = None) -> Sheet:
             sheet = _read_json(text, encoding, max_rows)
         else:
             sheet = _read_csv(text, encoding, max_rows)
+    if not sheet.headers and not sheet.rows:
+        # Only blank rows (an XLSX whose sheet is empty, a CSV of blank lines, JSON `[]`).
+        raise ImportRefused(_("The file is empty."), "empty")
     if not any(sheet.headers):
         raise ImportRefused(_("The file has no header row."), "no_header")
     return sheet

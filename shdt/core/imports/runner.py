@@ -3,11 +3,30 @@ Running an import: `import_table()` reads a file, checks every row and, unless i
 run or anything is wrong, writes it; `import_record_run()` does so for an ImportRecord,
 keeping its progress, counts and preview up to date (the admin's request and the
 background worker both call it).
+
+A run holds a lease on its record, so that a worker killed by the system (OOM, a restart,
+a deploy) is seen as stopped and its import can be cancelled or retried, and so that no
+two runs ever work on one record:
+
+- `import_record_queue()` hands the record to a run: it sets the record waiting and its
+  `heartbeat_at` to a new value, the run's ticket, in one UPDATE conditional on the
+  state the caller read (two clicks on *Confirm* or *Retry* queue one run).
+- The run claims the record with one UPDATE … WHERE status = waiting AND heartbeat_at =
+  its ticket AND started_at IS NULL; a second task queued for the same record (a retry
+  while the first was only slow) finds the ticket gone and does nothing.
+- Each write of its progress (every PROGRESS_EVERY rows, and at least every sixth of
+  IMPORT_LEASE_SECONDS) moves `heartbeat_at`, conditional on the value it wrote last:
+  no extra query, and a run whose record was cancelled or retried meanwhile stops
+  (LeaseLost) before it writes anything.
+- The rows, and the record's end as *imported*, are written in one transaction, which
+  checks the lease once more before it commits: a run that lost its record rolls back.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 
@@ -23,6 +42,8 @@ from .results import ERROR, ImportRefused, ImportResult, Problem
 
 ProgressCallback = Callable[[int, int], None]
 PROGRESS_EVERY = 1000
+# The clock of the heartbeat (a name of its own, so that tests can make rows slow).
+clock = time.monotonic
 
 
 def import_table(
@@ -36,13 +57,17 @@ def import_table(
     decisions: dict | None = None,
     record=None,
     progress: ProgressCallback | None = None,
+    before_commit: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """
     Check a spreadsheet for the table `kind` and, unless it is a dry run or anything is
     wrong, import it: all rows in one transaction, or nothing.
 
     `decisions` settles likely duplicates (row number → "new", or the id of the existing
-    enterprise the row is). `progress(done, total)` is called as rows are checked.
+    enterprise the row is). `progress(done, total)` is called as rows are checked: every
+    PROGRESS_EVERY rows and at least every sixth of IMPORT_LEASE_SECONDS.
+    `before_commit(result)` is called in the write's transaction, after the rows are
+    written; if it raises, nothing is written.
     """
     from ..tables import get_table
 
@@ -57,6 +82,14 @@ def import_table(
     importer = get_table(kind).importer(list_year=list_year, user=user, decisions=decisions, record=record)
     mapping, header_problems = importer.map_headers(sheet.headers)
     result.file_problems.extend(header_problems)
+    if not sheet.rows:
+        # Nothing to import is an error, not an import of nothing: the write would still
+        # create what the rows hang off (a year's list and its history) and name a new
+        # state of the records. The header's own errors, if any, are reported beside it.
+        result.file_problems.append(
+            Problem(None, "", "no_rows", _("The file has a header row but no data rows; nothing was imported."))
+        )
+        return result
 
     rows = []
     for number, values in sheet.rows:
@@ -77,12 +110,17 @@ def import_table(
 
     importer.prepare(rows)
     total = len(rows)
+    beat_every = max(1.0, settings.IMPORT_LEASE_SECONDS / 6)
+    next_beat = clock() + beat_every
+    if progress:
+        progress(0, total)
     for done, row in enumerate(rows, 1):
         outcome = importer.check_row(row)
         outcome.problems = row.problems
         result.rows.append(outcome)
-        if progress and done % PROGRESS_EVERY == 0:
+        if progress and (done % PROGRESS_EVERY == 0 or clock() >= next_beat):
             progress(done, total)
+            next_beat = clock() + beat_every
     importer.check_file(rows, result.rows)
     for outcome in result.rows:
         if outcome.problems:
@@ -96,7 +134,9 @@ def import_table(
         importer.write()
         # Bulk writes send no signals: count the change for the caches here.
         data_version_bump()
-    result.written = True
+        result.written = True
+        if before_commit:
+            before_commit(result)
     return result
 
 
@@ -120,23 +160,156 @@ def import_record_create(*, kind: str, file_name: str, content: bytes, user=None
     )
 
 
-def import_record_run(record, *, dry_run: bool) -> ImportResult:
+class LeaseLost(Exception):
+    """The record was cancelled, or handed to another run, while this run worked on it."""
+
+
+def _waiting_status(dry_run: bool):
+    from ..models import ImportRecord
+
+    return ImportRecord.Status.CHECKING if dry_run else ImportRecord.Status.QUEUED
+
+
+def import_record_queue(record, *, dry_run: bool) -> datetime.datetime | None:
+    """
+    Hand `record` to a new run (check or import): set it waiting, with a new ticket in
+    `heartbeat_at`, if it is still in the state the caller read. Return the ticket that
+    the run claims the record with, or None if the record changed meanwhile (another
+    click, another person, a worker that came back).
+    """
+    from ..models import ImportRecord
+
+    ticket = timezone.now()
+    fields = {
+        "status": _waiting_status(dry_run),
+        "heartbeat_at": ticket,
+        "started_at": None,
+        "finished_at": None,
+        "rows_done": 0,
+    }
+    if not ImportRecord.objects.filter(pk=record.pk, status=record.status, heartbeat_at=record.heartbeat_at).update(**fields):
+        return None
+    for name, value in fields.items():
+        setattr(record, name, value)
+    return ticket
+
+
+def import_record_cancel(record) -> bool:
+    """
+    Cancel `record` if it is still in the state the caller read: it is never imported,
+    and its file is dropped. Return whether it was cancelled. A run still working on it
+    (a worker thought dead) finds at its next sign of life that it lost the record, and
+    stops; one about to commit checks first, so nothing of its rows is written.
+    """
+    from ..models import ImportRecord
+
+    fields = {
+        "status": ImportRecord.Status.CANCELLED,
+        "file_content": None,
+        "finished_at": timezone.now(),
+    }
+    if not ImportRecord.objects.filter(pk=record.pk, status=record.status, heartbeat_at=record.heartbeat_at).update(**fields):
+        return False
+    for name, value in fields.items():
+        setattr(record, name, value)
+    return True
+
+
+class _Lease:
+    """
+    This run's hold on its record: every write to the record is conditional on the status
+    and the sign of life this run wrote last (a cancel changes the one, a retry the other).
+    """
+
+    def __init__(self, record, beat, status):
+        self.record = record
+        self.beat = beat
+        self.status = status
+
+    def write(self, **fields) -> None:
+        """Write `fields` (and a new sign of life) to the record, or raise LeaseLost."""
+        from ..models import ImportRecord
+
+        now = timezone.now()
+        held = ImportRecord.objects.filter(pk=self.record.pk, status=self.status, heartbeat_at=self.beat)
+        if not held.update(heartbeat_at=now, **fields):
+            raise LeaseLost
+        self.beat = now
+        self.status = fields.get("status", self.status)
+        self.record.heartbeat_at = now
+        for name, value in fields.items():
+            setattr(self.record, name, value)
+
+
+def _claim(record, *, dry_run: bool, ticket) -> _Lease | None:
+    """Take the record for this run, if it still waits with this run's ticket (the one UPDATE that decides)."""
+    from ..models import ImportRecord
+
+    now = timezone.now()
+    working = ImportRecord.Status.CHECKING if dry_run else ImportRecord.Status.RUNNING
+    claimed = ImportRecord.objects.filter(
+        pk=record.pk, status=_waiting_status(dry_run), heartbeat_at=ticket, started_at__isnull=True
+    ).update(status=working, heartbeat_at=now, started_at=now, rows_done=0)
+    if not claimed:
+        return None
+    record.status, record.heartbeat_at, record.started_at, record.rows_done = working, now, now, 0
+    return _Lease(record, now, working)
+
+
+def import_record_run(record, *, dry_run: bool, ticket=None) -> ImportResult | None:
     """
     Check (dry run) or import the file of `record`, keeping the record up to date as it
     goes: its progress while rows are checked, then its counts, errors and preview.
+
+    `ticket` is the one import_record_queue() gave when the run was queued (the worker's
+    task carries it); without one the record is queued and run at once (the request, the
+    command line). Return None, having done nothing, if the record is not this run's to
+    take (already taken, cancelled, queued again), or is lost to a cancel or a retry
+    while the run works.
     """
     from django.utils import translation
 
     from ..models import ImportRecord
 
     Status = ImportRecord.Status
-    record.status = Status.CHECKING if dry_run else Status.RUNNING
-    record.rows_done = 0
-    record.save(update_fields=["status", "rows_done"])
+    if ticket is None:
+        ticket = import_record_queue(record, dry_run=dry_run)
+        if ticket is None:
+            return None
+    lease = _claim(record, dry_run=dry_run, ticket=ticket)
+    if lease is None:
+        return None
 
     def progress(done: int, total: int) -> None:
-        # Written at once (outside the import's transaction), for the progress bar.
-        ImportRecord.objects.filter(pk=record.pk).update(rows_done=done, rows_total=total)
+        # Written at once (outside the import's transaction), for the progress bar; the
+        # same write is the run's sign of life.
+        lease.write(rows_done=done, rows_total=total)
+
+    def finish(result: ImportResult) -> None:
+        counts = result.counts()
+        fields = {
+            "rows_total": result.rows_total,
+            "rows_done": result.rows_total,
+            "new_count": counts["new"],
+            "updated_count": counts["updated"],
+            "unchanged_count": counts["unchanged"],
+            "error_count": counts["errors"],
+            "errors": [asdict(problem) for problem in result.problems],
+            "preview": result.as_json(max_rows=settings.IMPORT_PREVIEW_ROWS),
+        }
+        if result.written:
+            fields["status"] = Status.DONE
+        elif not result.ok:
+            fields["status"] = Status.FAILED
+        else:
+            fields["status"] = Status.PREVIEWED
+        if fields["status"] in (Status.DONE, Status.FAILED):
+            fields["finished_at"] = timezone.now()
+            if fields["status"] == Status.DONE or not result.similar_rows:
+                # Done with the file; a failed one is fixed and uploaded again. Kept only while
+                # a likely duplicate waits for a decision, so that the same file can be checked again.
+                fields["file_content"] = None
+        lease.write(**fields)
 
     with translation.override(record.language or settings.LANGUAGE_CODE):
         try:
@@ -150,37 +323,33 @@ def import_record_run(record, *, dry_run: bool) -> ImportResult:
                 decisions=record.decisions,
                 record=record,
                 progress=progress,
+                # The record ends as imported in the rows' own transaction, and only if
+                # this run still holds it: imported rows and an “imported” record go together.
+                before_commit=finish,
             )
+        except LeaseLost:
+            # Cancelled or handed to another run meanwhile: this run wrote nothing, and the
+            # record is no longer its to change.
+            return None
         except Exception:
             # The transaction has rolled back; the record must not stay “importing” for ever.
             reason = _(
                 "The import stopped on an unexpected error (perhaps the records changed meanwhile); "
                 "nothing was written. Check the file again."
             )
-            record.status = Status.FAILED
-            record.finished_at = timezone.now()
-            record.errors = [asdict(Problem(None, "", "stopped", reason))]
-            record.error_count = 1
-            record.save()
+            try:
+                lease.write(
+                    status=Status.FAILED,
+                    finished_at=timezone.now(),
+                    errors=[asdict(Problem(None, "", "stopped", reason))],
+                    error_count=1,
+                )
+            except LeaseLost:
+                pass
             raise
-    counts = result.counts()
-    record.rows_total = result.rows_total
-    record.rows_done = result.rows_total
-    record.new_count, record.updated_count = counts["new"], counts["updated"]
-    record.unchanged_count, record.error_count = counts["unchanged"], counts["errors"]
-    record.errors = [asdict(problem) for problem in result.problems]
-    record.preview = result.as_json(max_rows=settings.IMPORT_PREVIEW_ROWS)
-    if result.written:
-        record.status = Status.DONE
-    elif not result.ok:
-        record.status = Status.FAILED
-    else:
-        record.status = Status.PREVIEWED
-    if record.status in (Status.DONE, Status.FAILED):
-        record.finished_at = timezone.now()
-        if record.status == Status.DONE or not result.similar_rows:
-            # Done with the file; a failed one is fixed and uploaded again. Kept only while
-            # a likely duplicate waits for a decision, so that the same file can be checked again.
-            record.file_content = None
-    record.save()
+        if not result.written:
+            try:
+                finish(result)
+            except LeaseLost:
+                return None
     return result
