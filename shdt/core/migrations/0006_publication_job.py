@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shdt', '0004_dataversion_token'),
+        ('shdt', '0005_importrecord_lease'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
