@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shdt.core.fields import SourceField
 from shdt.reference.models import Region
-from shdt.core.models import CodedReference, PermalinkModel, PublishableModel, PublishableQuerySet, registry_history
+from shdt.core.models import CodedReference, PermalinkModel, PublishableModel, PublishableQuerySet, path_expression, registry_history
 
 
 class BaseDomain(CodedReference):
@@ -76,6 +76,10 @@ class ExportBase(PublishableModel, PermalinkModel):
 
     def get_absolute_url(self):
         return reverse("exportbase_detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def publication_url(cls):
+        return path_expression("exportbase_detail", slug="slug")
 
     @property
     def category_label(self) -> str:

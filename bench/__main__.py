@@ -21,9 +21,10 @@ def main() -> None:
     parser.add_argument("--database", default="shdt_bench", help="PostgreSQL database to build or reuse")
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the database")
     parser.add_argument(
-        "--only", default="", help="comma-separated groups: list, deep, api, search, cached, download, import"
+        "--only", default="", help="comma-separated groups: list, deep, api, search, cached, download, import, publish"
     )
     parser.add_argument("--import-rows", type=int, default=None, help="rows of the import figures (default: N)")
+    parser.add_argument("--publish-rows", type=int, default=None, help="entries of the publication figure (default: N)")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "latest.md"))
     args = parser.parse_args()
 
@@ -42,6 +43,7 @@ def main() -> None:
     from bench import server
 
     args.import_rows = args.import_rows or args.n
+    args.publish_rows = args.publish_rows or args.n
     prepare(args.database, args.n, rebuild=args.rebuild)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, check=True)
     results = figures.run_all(database_url, args)

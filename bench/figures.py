@@ -176,7 +176,7 @@ def download_figures(database_url, args, only) -> list[Figure]:
 
 # --- All ---------------------------------------------------------------------------------
 
-ALL = ("list", "deep", "api", "search", "cached", "download", "import")
+ALL = ("list", "deep", "api", "search", "cached", "download", "import", "publish")
 
 
 def run_all(database_url, args) -> list[Figure]:
@@ -186,7 +186,18 @@ def run_all(database_url, args) -> list[Figure]:
     figures += download_figures(database_url, args, only)
     if "import" in only:
         figures += import_figures(args)
+    if "publish" in only:
+        figures += publish_figures(args)
     return figures
+
+
+def publish_figures(args) -> list[Figure]:
+    from bench.publishing import measure_publish
+
+    return [
+        Figure(row["name"], row["baseline"], row["target"], row["value"], row["base"], row["unit"], "higher", row["goal"])
+        for row in measure_publish(rows=args.publish_rows, runs=args.runs)
+    ]
 
 
 def import_figures(args) -> list[Figure]:

@@ -12,13 +12,23 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shdt.core.fields import CreditCodeField, SourceField, WebsiteField
-from shdt.core.models import PUBLIC_STATUSES, CodedReference, PermalinkModel, PublishableModel, PublishableQuerySet, Status, TimestampedModel, registry_history
+from shdt.core.models import (
+    PUBLIC_STATUSES,
+    CodedReference,
+    PermalinkModel,
+    PublishableModel,
+    PublishableQuerySet,
+    Status,
+    TimestampedModel,
+    path_expression,
+    registry_history,
+)
 from shdt.core.text import normalize_name, search_document
 from shdt.core.validators import validate_plain_name, validate_registered_name
 from shdt.reference.models import Region
@@ -63,13 +73,11 @@ class EnterpriseQuerySet(models.QuerySet):
         public_status) from their list entries the public sees. Call it after any write
         to list entries that sends no signal (bulk writes); single saves do it by signal.
         """
-        enterprise_ids = list(self.values_list("pk", flat=True))
-        if not enterprise_ids:
-            return
         latest = ListMembership.objects.filter(enterprise=OuterRef("pk"), status__in=PUBLIC_STATUSES).order_by(
             "-annual_list__year"
         )
-        self.model.objects.filter(pk__in=enterprise_ids).update(
+        # A subquery, not a list of ids: one statement whatever the number of enterprises.
+        self.model.objects.filter(pk__in=self.values("pk")).update(
             public_list_year=Subquery(latest.values("annual_list__year")[:1]),
             public_serial=Subquery(latest.values("serial")[:1]),
             public_status=Coalesce(Subquery(latest.values("status")[:1]), Value("")),
@@ -246,8 +254,17 @@ class ListMembership(PublishableModel):
         return models.Q(enterprise__public_list_year__isnull=False)
 
     @classmethod
+    def publication_title(cls):
+        # As __str__ says it.
+        return numbered_title("annual_list__year")
+
+    @classmethod
+    def publication_url(cls):
+        return path_expression("enterprise_detail", slug="enterprise__slug")
+
+    @classmethod
     def after_publication_change(cls, records) -> None:
-        Enterprise.objects.filter(pk__in=[record.enterprise_id for record in records]).refresh_public_listing()
+        Enterprise.objects.filter(pk__in=records.values("enterprise_id")).refresh_public_listing()
 
     def natural_key(self):
         return (self.annual_list.year, self.enterprise.name_normalized)
@@ -318,6 +335,14 @@ class CaseStudy(PublishableModel, TimestampedModel):
 
     page_public_condition = feed_condition
 
+    @classmethod
+    def publication_title(cls):
+        return numbered_title("report_year")
+
+    @classmethod
+    def publication_url(cls):
+        return path_expression("enterprise_detail", slug="enterprise__slug")
+
     def natural_key(self):
         return (self.report_year, self.enterprise.name_normalized)
 
@@ -326,6 +351,14 @@ class CaseStudy(PublishableModel, TimestampedModel):
     @property
     def trade_volume_unit(self) -> str:
         return TRADE_VOLUME_UNIT
+
+
+def numbered_title(year: str):
+    """“2022 · 65 · 博彦科技（上海）有限公司”: a year, a 序号 and the enterprise's name, as an SQL expression."""
+    return Concat(
+        Cast(year, TextField()), Value(" · "), Cast("serial", TextField()), Value(" · "), F("enterprise__name"),
+        output_field=TextField(),
+    )
 
 
 class ListEditionQuerySet(models.QuerySet):

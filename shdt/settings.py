@@ -380,6 +380,9 @@ IMPORT_LEASE_SECONDS = env.int("IMPORT_LEASE_SECONDS", default=120)
 # How long a file may wait in the queue for the worker (which runs one import at a time)
 # before the page says that no worker has taken it.
 IMPORT_QUEUE_LEASE_SECONDS = env.int("IMPORT_QUEUE_LEASE_SECONDS", default=600)
+# A reviewer's move (publish, withdraw, notice, return to draft) of more records than
+# this is made by the background worker, while the admin shows its progress.
+PUBLICATION_BACKGROUND_ROWS = env.int("PUBLICATION_BACKGROUND_ROWS", default=5000)
 # How many rows of a preview the admin shows (errors and likely duplicates are always all shown).
 IMPORT_PREVIEW_ROWS = env.int("IMPORT_PREVIEW_ROWS", default=1000)
 

@@ -24,8 +24,8 @@ from .imports import (
     read_upload,
     template_xlsx,
 )
-from .models import ImportRecord, Notice, PublicationEvent
-from .registry import history_models
+from .models import ImportRecord, Notice, PublicationEvent, PublicationJob
+from .registry import history_models, model_for_label
 from .tables import all_tables, importable_tables
 
 HISTORY_PAGE_ROWS = 500
@@ -364,3 +364,43 @@ class PublicationEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PublicationJob)
+class PublicationJobAdmin(admin.ModelAdmin):
+    """
+    Reviewers' moves of many records, made by the background worker: their page follows
+    the job as an import's page does (shdt.core.publishing_admin queues them).
+    """
+
+    list_display = ["created_at", "kind", "action", "user", "status", "rows_total", "moved_count"]
+    list_filter = ["status", "action", "kind"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        job = get_object_or_404(PublicationJob.objects.select_related("user", "notice"), pk=object_id)
+        if not self.has_view_permission(request, job):
+            raise PermissionDenied
+        try:
+            model = model_for_label(job.kind)
+        except KeyError:
+            model = None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Publication job %(number)d") % {"number": job.pk},
+            "opts": self.model._meta,
+            "job": job,
+            "kind_label": model._meta.verbose_name_plural if model else job.kind,
+            "records_url": reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") if model else "",
+            "refresh_seconds": 2 if job.is_busy else None,
+        }
+        return TemplateResponse(request, "admin/shdt/publicationjob/status.html", context)

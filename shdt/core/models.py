@@ -6,8 +6,9 @@ record of each import (ImportRecord).
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
 from django.db import models
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -294,11 +295,47 @@ class PublishableModel(models.Model):
         return models.Q(status__in=PUBLIC_STATUSES)
 
     @classmethod
-    def after_publication_change(cls, records) -> None:
+    def publication_title(cls) -> models.Expression:
+        """
+        What the change feed calls a record, as an expression over its table: shdt.core.
+        publication writes every moved record's in one statement. By default its `title`
+        or `name` field; a model whose __str__ says more declares the same here.
+        """
+        for name in ("title", "name"):
+            try:
+                cls._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            return models.F(name)
+        raise ImproperlyConfigured(f"{cls.__name__} must say what the change feed calls its records (publication_title).")
+
+    @classmethod
+    def publication_url(cls) -> models.Expression:
+        """The path of a record's public page, as an expression over its table ("" when it has none)."""
+        return models.Value("")
+
+    @classmethod
+    def after_publication_change(cls, records: models.QuerySet) -> None:
         """
         Keep what depends on the records' states true, once shdt.core.publication has moved
-        them (a bulk write: no signal is sent). Nothing by default.
+        `records` (a queryset of them; a bulk write: no signal is sent). Set-based, as the
+        move is: a statement or two whatever the number of records. Nothing by default.
         """
+
+
+def path_expression(url_name: str, **fields: str) -> models.Expression:
+    """
+    The path that reverse(url_name, kwargs=…) makes, as an SQL expression in which each
+    keyword argument is the field (e.g. slug="enterprise__slug") that fills it, so that
+    a bulk write can store the addresses of many records in one statement.
+    """
+    markers = {name: f"shdtfield{index}marker" for index, name in enumerate(fields)}
+    path = reverse(url_name, kwargs=markers)
+    parts: list = []
+    for name, marker in markers.items():
+        before, path = path.split(marker, 1)
+        parts += [models.Value(before), models.F(fields[name])]
+    return Concat(*parts, models.Value(path), output_field=models.CharField())
 
 
 class Notice(models.Model):
@@ -351,6 +388,63 @@ class PublicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.title}"
+
+
+class PublicationJob(models.Model):
+    """
+    A reviewer's move of more records than a web request should wait for
+    (settings.PUBLICATION_BACKGROUND_ROWS): the background worker makes it
+    (shdt.core.tasks), and the admin shows where it has got to, as for an import.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting for the worker")
+        RUNNING = "running", _("moving the records")
+        DONE = "done", _("done")
+        FAILED = "failed", _("not done")
+
+    BUSY = (State.QUEUED, State.RUNNING)
+
+    kind = models.CharField(_("kind of record"), max_length=64)
+    action = models.CharField(_("action"), max_length=16, choices=Status.choices)
+    notice = models.ForeignKey(
+        Notice, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("public notice")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=State.choices, default=State.QUEUED)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    rows_total = models.PositiveIntegerField(_("records selected"), default=0)
+    moved_count = models.PositiveIntegerField(_("records moved"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(_("background task"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("publication job")
+        verbose_name_plural = _("publication jobs")
+
+    def __str__(self):
+        return f"{self.pk} · {self.kind} → {self.action}"
+
+    def get_absolute_url(self):
+        return reverse("admin:shdt_publicationjob_change", args=[self.pk])
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in self.BUSY
+
+
+class PublicationJobRecord(models.Model):
+    """One record a PublicationJob moves (written with INSERT … SELECT, dropped when the job ends)."""
+
+    job = models.ForeignKey(PublicationJob, models.CASCADE, related_name="records")
+    record_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "record_id"], name="publication_job_record_once")]
 
 
 def new_data_token() -> str:

@@ -6,15 +6,24 @@ public notice (公示), publishes, withdraws, or returns a record to draft so th
 editor may change it. Every move is checked against the reviewer's permission, written
 with its history, logged as a PublicationEvent (the Atom feed), and counted in the data
 version (so that no cached page shows the old state).
+
+A move is set-based: the same few statements whether it moves five records or 100,000.
+The ids of the records that move are locked and kept in a temporary table; one UPDATE
+moves them, and the database writes their history rows and their events itself (INSERT
+… SELECT, shdt.core.history), with the titles and addresses each model declares as SQL
+expressions (PublishableModel.publication_title, publication_url).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
+from django.db.models import CharField, DateTimeField, F, IntegerField, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
-from .models import Notice, PublicationEvent, Status
+from .history import history_enabled, history_insert_select
+from .models import Notice, PublicationEvent, PublicationJob, PublicationJobRecord, Status
 from .roles import can_publish
 from .versioning import data_version_bump
 
@@ -25,6 +34,15 @@ MOVES = {
     Status.WITHDRAWN: (Status.NOTICE, Status.PUBLISHED),
     Status.DRAFT: (Status.NOTICE, Status.PUBLISHED, Status.WITHDRAWN),
 }
+
+# The records of the move under way: a temporary table, seen by this connection only.
+MOVING_TABLE = "shdt_moving_records"
+TITLE_LENGTH = PublicationEvent._meta.get_field("title").max_length
+URL_LENGTH = PublicationEvent._meta.get_field("url").max_length
+
+
+class ConcurrentMove(DatabaseError):
+    """Another transaction moved some of the records between their selection and their move."""
 
 
 @transaction.atomic
@@ -39,24 +57,128 @@ def records_move(queryset, *, to: Status, user, notice: Notice | None = None) ->
         raise PermissionDenied(_("Only a reviewer may change what the public sees."))
     if to == Status.NOTICE and notice is None:
         raise ValidationError(_("A public notice needs its period and a contact for objections."))
+    connection = connections[queryset.db]
+    quote = connection.ops.quote_name
     now = timezone.now()
-    records = list(queryset.select_for_update().filter(status__in=MOVES[to]))
-    for record in records:
-        record.status = to
-        if to == Status.NOTICE:
-            record.notice = notice
-        if to == Status.PUBLISHED:
-            record.published_at = now
-    if not records:
-        return 0
-    bulk_update_with_history(records, model, ["status", "notice", "published_at"], default_user=user)
-    PublicationEvent.objects.bulk_create(
-        PublicationEvent(action=to, kind=model._meta.label_lower, record_id=r.pk, title=_event_title(r), url=_url(r), user=user)
-        for r in records
-    )
-    model.after_publication_change(records)
-    data_version_bump()
-    return len(records)
+    # Locked (FOR UPDATE, in id order so that two moves never wait on each other in a
+    # circle): a second reviewer's move of the same records waits for this one, then
+    # finds them in their new state and leaves them.
+    selected = model._default_manager.filter(pk__in=queryset.values("pk"), status__in=MOVES[to])
+    selected = selected.select_for_update().order_by("pk").values_list("pk")
+    with connection.cursor() as cursor:
+        # Dropped at the end, or with everything else when the transaction rolls back.
+        cursor.execute(f"CREATE TEMPORARY TABLE {quote(MOVING_TABLE)} (id bigint PRIMARY KEY)")
+        sql, params = _sql(selected)
+        cursor.execute(f"INSERT INTO {quote(MOVING_TABLE)} (id) {sql}", params)
+        count = cursor.rowcount
+        moving = model._default_manager.filter(pk__in=RawSQL(f"SELECT id FROM {quote(MOVING_TABLE)}", ()))
+        if count:
+            changes = {"status": to}
+            if to == Status.NOTICE:
+                changes["notice"] = notice
+            if to == Status.PUBLISHED:
+                changes["published_at"] = now
+            # The state is checked again: on a database that does not lock rows (SQLite),
+            # a record moved by someone else meanwhile is not moved twice.
+            if moving.filter(status__in=MOVES[to]).update(**changes) != count:
+                raise ConcurrentMove(_("Another reviewer moved some of these records at the same time; try again."))
+            if history_enabled():
+                insert, params = history_insert_select(
+                    model,
+                    {
+                        "history_date": now,
+                        "history_change_reason": None,
+                        "history_type": "~",
+                        "history_user": user.pk,
+                        "import_record": None,
+                    },
+                )
+                table = f"{quote(model._meta.db_table)}.{quote(model._meta.pk.column)}"
+                cursor.execute(
+                    f"{insert} WHERE {table} IN (SELECT id FROM {quote(MOVING_TABLE)}) ORDER BY {table}", params
+                )
+            _events_write(moving, to=to, user=user, now=now, connection=connection)
+            model.after_publication_change(moving)
+        cursor.execute(f"DROP TABLE {quote(MOVING_TABLE)}")
+    if count:
+        data_version_bump()
+    return count
+
+
+def _events_write(moving: QuerySet, *, to, user, now, connection) -> None:
+    """The moved records' PublicationEvents, written by the database from the records themselves."""
+    model = moving.model
+    columns = {
+        "at": Value(now, output_field=DateTimeField()),
+        "action": Value(str(to), output_field=CharField()),
+        "kind": Value(model._meta.label_lower, output_field=CharField()),
+        "record_id": F("pk"),
+        "title": Left(model.publication_title(), TITLE_LENGTH),
+        "url": Left(model.publication_url(), URL_LENGTH),
+        "user": Value(user.pk, output_field=IntegerField()),
+    }
+    insert_select(PublicationEvent, columns, moving, connection)
+
+
+def insert_select(target, columns: dict, queryset: QuerySet, connection) -> int:
+    """
+    Write a row of `target` (a model) for each row of `queryset`, in the queryset's order,
+    with `columns` (field name → expression over the queryset's model): one INSERT …
+    SELECT. Return how many rows were written.
+    """
+    quote = connection.ops.quote_name
+    names = [quote(target._meta.get_field(name).column) for name in columns]
+    # Aliases the model's fields cannot clash with; values() selects them in this order.
+    selected = queryset.values(**{f"insert_select_{index}": value for index, value in enumerate(columns.values())})
+    with connection.cursor() as cursor:
+        sql, params = _sql(selected)
+        cursor.execute(f"INSERT INTO {quote(target._meta.db_table)} ({', '.join(names)}) {sql}", params)
+        return cursor.rowcount
+
+
+def _sql(queryset: QuerySet) -> tuple[str, tuple]:
+    """The SELECT of a queryset and its parameters, as shdt.core.sql_exports takes them."""
+    return queryset.query.get_compiler(using=queryset.db).as_sql()
+
+
+def publication_job_create(queryset, *, to: Status, user, notice: Notice | None = None) -> PublicationJob:
+    """
+    Keep a move of many records for the background worker (shdt.core.tasks): the job and
+    the ids of its records (written by the database, INSERT … SELECT). The records move
+    when the worker runs publication_job_run; until then nothing the public sees changes.
+    """
+    model = queryset.model
+    if not can_publish(user, model):
+        raise PermissionDenied(_("Only a reviewer may change what the public sees."))
+    if to == Status.NOTICE and notice is None:
+        raise ValidationError(_("A public notice needs its period and a contact for objections."))
+    with transaction.atomic():
+        job = PublicationJob.objects.create(kind=model._meta.label_lower, action=to, user=user, notice=notice)
+        columns = {"job": Value(job.pk, output_field=IntegerField()), "record_id": F("pk")}
+        job.rows_total = insert_select(PublicationJobRecord, columns, queryset.order_by("pk"), connections[queryset.db])
+        job.save(update_fields=["rows_total"])
+    return job
+
+
+def publication_job_run(job: PublicationJob) -> PublicationJob:
+    """Make the move of a queued job, and record how it ended: how many records moved, or why none did."""
+    from .registry import model_for_label
+
+    claimed = PublicationJob.objects.filter(pk=job.pk, status=PublicationJob.State.QUEUED)
+    if not claimed.update(status=PublicationJob.State.RUNNING):
+        return job  # Run already, or being run by another worker.
+    model = model_for_label(job.kind)
+    records = model._default_manager.filter(pk__in=job.records.values("record_id"))
+    try:
+        moved = records_move(records, to=job.action, user=job.user, notice=job.notice)
+    except Exception as error:  # noqa: BLE001 (whatever stopped the move, the reviewer reads it on the job's page)
+        job.status, job.error = PublicationJob.State.FAILED, str(error) or type(error).__name__
+    else:
+        job.status, job.moved_count = PublicationJob.State.DONE, moved
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "moved_count", "finished_at"])
+    job.records.all().delete()
+    return job
 
 
 def notice_open(queryset, *, user, title: str, starts_on, ends_on, contact: str) -> tuple[Notice, int]:
@@ -67,12 +189,3 @@ def notice_open(queryset, *, user, title: str, starts_on, ends_on, contact: str)
         notice.save()
         moved = records_move(queryset, to=Status.NOTICE, user=user, notice=notice)
     return notice, moved
-
-
-def _event_title(record) -> str:
-    return str(getattr(record, "title", None) or record)[:300]
-
-
-def _url(record) -> str:
-    target = getattr(record, "enterprise", None) or record
-    return target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""

@@ -6,16 +6,19 @@ shdt.core.publication, which checks the permission again and records the move.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Status
-from .publication import notice_open, records_move
+from .models import Notice, PublicationJob, Status
+from .publication import ConcurrentMove, notice_open, publication_job_create, records_move
 from .roles import can_edit_record, can_publish
 
 
@@ -34,10 +37,33 @@ class NoticeForm(forms.Form):
         return data
 
 
+def in_background(queryset) -> bool:
+    """Whether a move of these records is more than a web request should wait for."""
+    return queryset.count() > settings.PUBLICATION_BACKGROUND_ROWS
+
+
+def _move_in_background(modeladmin, request, queryset, to: Status, notice: Notice | None = None):
+    """Queue the move for the background worker and send the reviewer to its progress page."""
+    from .tasks import publication_job_task
+
+    job = publication_job_create(queryset, to=to, user=request.user, notice=notice)
+    result = publication_job_task.enqueue(job.pk)
+    PublicationJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    modeladmin.message_user(
+        request,
+        _("%(count)d record(s) will be %(status)s by the background worker; this page follows it.")
+        % {"count": job.rows_total, "status": Status(to).label},
+        messages.INFO,
+    )
+    return HttpResponseRedirect(job.get_absolute_url())
+
+
 def _move(modeladmin, request, queryset, to: Status):
+    if can_publish(request.user, queryset.model) and in_background(queryset):
+        return _move_in_background(modeladmin, request, queryset, to)
     try:
         moved = records_move(queryset, to=to, user=request.user)
-    except PermissionDenied as error:
+    except (PermissionDenied, ConcurrentMove) as error:
         modeladmin.message_user(request, str(error), messages.ERROR)
         return
     skipped = queryset.count() - moved
@@ -54,6 +80,12 @@ def open_notice(modeladmin, request, queryset):
     if not can_publish(request.user, queryset.model):
         raise PermissionDenied
     form = NoticeForm(request.POST if "apply" in request.POST else None, initial={"starts_on": timezone.localdate()})
+    if form.is_valid() and in_background(queryset):
+        with transaction.atomic():
+            notice = Notice(created_by=request.user, **form.cleaned_data)
+            notice.full_clean()
+            notice.save()
+            return _move_in_background(modeladmin, request, queryset, Status.NOTICE, notice)
     if form.is_valid():
         notice, moved = notice_open(queryset, user=request.user, **form.cleaned_data)
         modeladmin.message_user(
@@ -76,17 +108,17 @@ def open_notice(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Publish"))
 def publish(modeladmin, request, queryset):
-    _move(modeladmin, request, queryset, Status.PUBLISHED)
+    return _move(modeladmin, request, queryset, Status.PUBLISHED)
 
 
 @admin.action(description=gettext_lazy("Withdraw from the public"))
 def withdraw(modeladmin, request, queryset):
-    _move(modeladmin, request, queryset, Status.WITHDRAWN)
+    return _move(modeladmin, request, queryset, Status.WITHDRAWN)
 
 
 @admin.action(description=gettext_lazy("Return to draft (so that an editor may change it)"))
 def return_to_draft(modeladmin, request, queryset):
-    _move(modeladmin, request, queryset, Status.DRAFT)
+    return _move(modeladmin, request, queryset, Status.DRAFT)
 
 
 PUBLICATION_ACTIONS = [open_notice, publish, withdraw, return_to_draft]

@@ -26,7 +26,7 @@ FRAMEWORK_GRANTS = {
     REVIEWER: {"shdt.add_notice", "shdt.change_notice", "shdt.view_importrecord"},
     VIEWER: {"shdt.view_importrecord"},
 }
-VIEWED_BY_ALL = ("shdt.view_notice", "shdt.view_publicationevent")
+VIEWED_BY_ALL = ("shdt.view_notice", "shdt.view_publicationevent", "shdt.view_publicationjob")
 
 
 def role_permissions() -> dict[str, set[str]]:

@@ -1,6 +1,6 @@
 """
 Background work (django-tasks, database backend): checking and importing files too large
-for a web request. `manage.py db_worker` runs them; `make run` starts one.
+for a web request, and moving more records than a web request should wait for. `manage.py db_worker` runs them; `make run` starts one.
 """
 
 import datetime
@@ -8,7 +8,8 @@ import datetime
 from django_tasks import task
 
 from .imports import import_record_run
-from .models import ImportRecord
+from .models import ImportRecord, PublicationJob
+from .publication import publication_job_run
 
 
 @task()
@@ -27,3 +28,10 @@ def import_record_task(record_id: int, dry_run: bool, ticket: str | None = None)
     if result is None:
         return {}
     return result.counts()
+
+
+@task()
+def publication_job_task(job_id: int) -> dict:
+    """Make a reviewer's move of many records (a PublicationJob); return how many moved."""
+    job = publication_job_run(PublicationJob.objects.get(pk=job_id))
+    return {"status": job.status, "moved": job.moved_count}

@@ -4,6 +4,8 @@ what the README's steps for a new kind of record make, and nothing more.
 """
 
 from django.db import models
+from django.db.models import F, TextField, Value
+from django.db.models.functions import Cast, Concat
 
 from shdt.core.models import PublishableModel, PublishableQuerySet, registry_history
 
@@ -21,3 +23,8 @@ class Award(PublishableModel):
 
     def __str__(self):
         return f"{self.year} {self.name}"
+
+    @classmethod
+    def publication_title(cls):
+        # What the change feed calls an award: its __str__, in SQL.
+        return Concat(Cast("year", TextField()), Value(" "), F("name"), output_field=TextField())

@@ -1,0 +1,112 @@
+"""
+A reviewer's move of more records than PUBLICATION_BACKGROUND_ROWS is made by the
+background worker: the admin answers at once with the job's page, nothing public changes
+until the worker runs, and then every record moves as a foreground move would.
+"""
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from enterprises.models import Enterprise, ListMembership
+from shdt.core.models import PublicationEvent, PublicationJob, PublicationJobRecord, Status
+from shdt.core.publication import publication_job_create, publication_job_run
+from shdt.core.roles import REVIEWER
+from tests.shdt.test_import_admin import run_worker
+from tests.shdt.test_publication_at_scale import draft_list
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+MEMBERSHIPS = reverse("admin:enterprises_listmembership_changelist")
+THRESHOLD = 40
+
+
+@pytest.fixture
+def reviewer_client(client, django_user_model, settings):
+    settings.PUBLICATION_BACKGROUND_ROWS = THRESHOLD
+    user = django_user_model.objects.create_user("reviewer", password="pw-for-tests-only", is_staff=True)
+    user.groups.add(Group.objects.get(name=REVIEWER))
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+def run_action(client, action, annual_list, **extra):
+    """The action on every entry of the list, as “select all” of the filtered changelist sends it."""
+    data = {"action": action, "select_across": "1", "index": "0", ACTION_CHECKBOX_NAME: [annual_list.memberships.first().pk], **extra}
+    return client.post(f"{MEMBERSHIPS}?annual_list__id__exact={annual_list.pk}", data)
+
+
+def test_publishing_more_than_the_threshold_answers_at_once_and_the_worker_publishes(reviewer_client):
+    annual_list = draft_list(2041, THRESHOLD + 1)
+
+    response = run_action(reviewer_client, "publish", annual_list)
+
+    job = PublicationJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert (job.status, job.rows_total, job.action, job.user, job.task_id != "") == ("queued", THRESHOLD + 1, "published", reviewer_client.user, True)
+    # Nothing has moved yet: no entry is public, no event, no history row of a move.
+    assert set(annual_list.memberships.values_list("status", flat=True)) == {Status.DRAFT}
+    assert not PublicationEvent.objects.exists() and not Enterprise.objects.public().exists()
+    queued = reviewer_client.get(response["Location"])
+    assert queued.context["refresh_seconds"] == 2
+    assert "Waiting for the worker" in queued.content.decode() and f"{THRESHOLD + 1} records selected" in queued.content.decode()
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert (job.status, job.moved_count, job.error) == ("done", THRESHOLD + 1, "")
+    assert set(annual_list.memberships.values_list("status", flat=True)) == {Status.PUBLISHED}
+    assert Enterprise.objects.public().count() == THRESHOLD + 1
+    assert PublicationEvent.objects.filter(action=Status.PUBLISHED, user=reviewer_client.user).count() == THRESHOLD + 1
+    assert ListMembership.history.filter(history_type="~", history_user=reviewer_client.user).count() == THRESHOLD + 1
+    assert not PublicationJobRecord.objects.exists()
+    done = reviewer_client.get(job.get_absolute_url())
+    assert done.context["refresh_seconds"] is None
+    assert f"{THRESHOLD + 1} of {THRESHOLD + 1} records moved" in done.content.decode()
+
+
+def test_a_notice_for_many_entries_is_kept_with_its_job(reviewer_client):
+    annual_list = draft_list(2042, THRESHOLD + 5)
+    form = {"apply": "1", "title": "名单公示", "starts_on": "2023-01-10", "ends_on": "2023-01-20", "contact": "服务贸易处"}
+
+    response = run_action(reviewer_client, "open_notice", annual_list, **form)
+
+    job = PublicationJob.objects.get()
+    assert response["Location"] == job.get_absolute_url() and job.notice.title == "名单公示"
+    assert not annual_list.memberships.exclude(status=Status.DRAFT).exists()
+    run_worker()
+    assert set(annual_list.memberships.values_list("status", "notice__title")) == {(Status.NOTICE, "名单公示")}
+
+
+def test_up_to_the_threshold_a_move_is_made_in_the_request(reviewer_client):
+    annual_list = draft_list(2043, THRESHOLD)
+    response = run_action(reviewer_client, "publish", annual_list)
+    assert response.status_code == 302 and response["Location"].startswith(MEMBERSHIPS)
+    assert not PublicationJob.objects.exists()
+    assert set(annual_list.memberships.values_list("status", flat=True)) == {Status.PUBLISHED}
+
+
+def test_a_job_whose_reviewer_lost_the_right_moves_nothing_and_says_why(reviewer_client):
+    annual_list = draft_list(2044, 5)
+    job = publication_job_create(annual_list.memberships.all(), to=Status.PUBLISHED, user=reviewer_client.user)
+    reviewer_client.user.groups.clear()
+    reviewer_client.user = type(reviewer_client.user).objects.get(pk=reviewer_client.user.pk)
+    job.user = reviewer_client.user
+
+    publication_job_run(job)
+
+    job.refresh_from_db()
+    assert job.status == "failed" and "Only a reviewer" in job.error
+    assert set(annual_list.memberships.values_list("status", flat=True)) == {Status.DRAFT}
+
+
+def test_a_job_runs_once():
+    from tests.publishing import make_reviewer
+
+    annual_list = draft_list(2045, 3)
+    job = publication_job_create(annual_list.memberships.all(), to=Status.PUBLISHED, user=make_reviewer())
+    publication_job_run(job)
+    publication_job_run(PublicationJob.objects.get(pk=job.pk))
+    assert PublicationEvent.objects.count() == 3
