@@ -26,6 +26,10 @@ EVIL = "http://evil.example/"
 NAME = "上海公示审核科技有限公司"
 
 
+def WEBSITE_LABEL():
+    return str(Enterprise._meta.get_field("website").verbose_name)
+
+
 def make_staff(username, *roles):
     user = get_user_model().objects.create_user(username, f"{username}@example.com", "pw-for-tests-only", is_staff=True)
     user.groups.add(*Group.objects.filter(name__in=roles))
@@ -39,7 +43,7 @@ def editor():
 
 @pytest.fixture
 def reviewer():
-    return make_reviewer()
+    return make_staff("reviewer", REVIEWER)
 
 
 @pytest.fixture
@@ -231,3 +235,116 @@ def test_the_schema_documents_the_202(client):
     operation = schema["paths"]["/api/enterprises/{slug}/"]["patch"]
     assert {"200", "202"} <= set(operation["responses"])
     assert "202" in operation["description"] or "reviewer" in operation["description"]
+
+
+# --- The admin ----------------------------------------------------------------
+
+
+def change_form_data(enterprise, **changes):
+    membership = enterprise.memberships.get()
+    data = {
+        "name": enterprise.name,
+        "name_en": enterprise.name_en,
+        "aliases": enterprise.aliases,
+        "business_type": enterprise.business_type_id,
+        "region": enterprise.region_id,
+        "credit_code": enterprise.credit_code or "",
+        "website": enterprise.website,
+        "source": enterprise.source,
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "1",
+        "memberships-0-id": membership.pk,
+        "memberships-0-enterprise": enterprise.pk,
+        "memberships-0-annual_list": membership.annual_list_id,
+        "memberships-0-serial": membership.serial,
+        "memberships-0-source": membership.source,
+        "case_studies-TOTAL_FORMS": "0",
+        "case_studies-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data
+
+
+def admin_change_url(enterprise):
+    return reverse("admin:enterprises_enterprise_change", args=[enterprise.pk])
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_an_editors_change_in_the_admin_form_waits_and_the_form_shows_it(client, editor, published):
+    client.force_login(editor)
+    response = client.post(admin_change_url(published), change_form_data(published, website=EVIL), follow=True)
+
+    assert response.status_code == 200
+    assert any("waits for a reviewer" in m or "等待审核员" in m for m in messages_of(response)), messages_of(response)
+    published.refresh_from_db()
+    assert published.website == "https://www.gongshi.example.cn/"
+    change = PendingChange.objects.get(enterprise=published)
+    assert (change.changes, change.proposed_by) == ({"website": ["https://www.gongshi.example.cn/", EVIL]}, editor)
+    # The form shows the record as stored, and the pending change old → new beside it.
+    page = client.get(admin_change_url(published))
+    assert page.context["adminform"].form["website"].value() == "https://www.gongshi.example.cn/"
+    assert [tuple(row) for row in page.context["pending_rows"]] == [(WEBSITE_LABEL(), "https://www.gongshi.example.cn/", EVIL)]
+    html = page.content.decode()
+    assert 'id="pending-change"' in html and EVIL in html
+    assert reverse("admin:enterprises_pendingchange_change", args=[change.pk]) in html
+    client.logout()
+    assert EVIL not in client.get(published.get_absolute_url()).content.decode()
+
+
+def test_an_editors_change_to_a_draft_in_the_admin_is_saved(client, editor):
+    draft = make_enterprise("上海后台草稿科技有限公司")
+    put_on_list(draft, 2023, serial=1, status=Status.DRAFT)
+    client.force_login(editor)
+    response = client.post(admin_change_url(draft), change_form_data(draft, website="https://www.houtai.example.cn/"))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.website == "https://www.houtai.example.cn/"
+    assert draft.history.first().history_user == editor
+    assert not PendingChange.objects.exists()
+
+
+def test_a_reviewer_approves_or_rejects_on_the_changes_page(client, editor, reviewer, published):
+    enterprise_update(published, user=editor, website=EVIL)
+    change = PendingChange.objects.get()
+    decide_url = reverse("admin:enterprises_pendingchange_change", args=[change.pk])
+
+    # An editor sees the change but may not decide it.
+    client.force_login(editor)
+    page = client.get(decide_url)
+    assert page.status_code == 200 and not page.context["may_decide"]
+    assert client.post(decide_url, {"approve": "1"}).status_code == 403
+
+    client.force_login(reviewer)
+    changelist = client.get(reverse("admin:enterprises_pendingchange_changelist"))
+    assert [c.pk for c in changelist.context["cl"].result_list] == [change.pk]
+    page = client.get(decide_url)
+    assert page.context["may_decide"] and EVIL in page.content.decode()
+    refused = client.post(decide_url, {"reject": "1", "reason": ""})
+    assert refused.status_code == 200 and "reason" in refused.context["form"].errors
+    client.post(decide_url, {"reject": "1", "reason": "钓鱼网站"})
+    change.refresh_from_db()
+    assert (change.status, change.reason) == ("rejected", "钓鱼网站")
+    assert Enterprise.objects.get(pk=published.pk).website == "https://www.gongshi.example.cn/"
+
+    enterprise_update(published, user=editor, website=EVIL)
+    second = PendingChange.objects.get(status="pending")
+    client.post(reverse("admin:enterprises_pendingchange_change", args=[second.pk]), {"approve": "1"})
+    assert Enterprise.objects.get(pk=published.pk).website == EVIL
+    assert published.history.first().history_user == reviewer
+
+
+def test_the_approve_action_of_the_changelist_is_a_reviewers(client, editor, reviewer, published):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    enterprise_update(published, user=editor, name_en="Gongshi Review")
+    change = PendingChange.objects.get()
+    changelist = reverse("admin:enterprises_pendingchange_changelist")
+    client.force_login(editor)
+    assert client.get(changelist).context["action_form"] is None, "an editor is offered no action"
+    client.force_login(reviewer)
+    client.post(changelist, {"action": "approve_changes", ACTION_CHECKBOX_NAME: [change.pk]})
+    assert Enterprise.objects.get(pk=published.pk).name_en == "Gongshi Review"
+    assert PendingChange.objects.get().status == "approved"
