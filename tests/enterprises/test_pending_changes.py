@@ -348,3 +348,92 @@ def test_the_approve_action_of_the_changelist_is_a_reviewers(client, editor, rev
     client.post(changelist, {"action": "approve_changes", ACTION_CHECKBOX_NAME: [change.pk]})
     assert Enterprise.objects.get(pk=published.pk).name_en == "Gongshi Review"
     assert PendingChange.objects.get().status == "approved"
+
+
+# --- The import ---------------------------------------------------------------
+
+IMPORT_ADD = reverse("admin:shdt_importrecord_add")
+IMPORT_HEADERS = ["企业名称", "业务类型", "所属区域", "网站"]
+
+
+def import_file(enterprise, website):
+    from tests.sheets import xlsx_bytes
+
+    return xlsx_bytes(IMPORT_HEADERS, [(enterprise.name, "数字服务", "浦东", website)])
+
+
+def test_an_editors_import_changing_a_published_website_is_named_in_the_preview_and_proposed(client, editor, published):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shdt.core.models import ImportRecord
+
+    draft = make_enterprise("上海导入草稿科技有限公司")
+    content = xlsx_bytes_two(published, draft)
+    client.force_login(editor)
+    response = client.post(IMPORT_ADD, {"kind": "enterprises", "list_year": "", "file": SimpleUploadedFile("x.xlsx", content)})
+    assert response.status_code == 302
+    record = ImportRecord.objects.get()
+    preview = client.get(response["Location"])
+
+    assert [(row["row"], row["label"]) for row in preview.context["pending_rows"]] == [(2, NAME)]
+    [row] = [row for row in preview.context["rows"] if row["row"] == 2]
+    assert [(c["column"], c["old"], c["new"], c["pending"]) for c in row["changes"]] == [
+        ("网站", "https://www.gongshi.example.cn/", EVIL, True)
+    ]
+    html = preview.content.decode()
+    assert 'id="import-pending"' in html and NAME in html
+    assert not PendingChange.objects.exists(), "nothing is proposed before the confirmation"
+
+    client.post(response["Location"], {"confirm": "1"})
+
+    record.refresh_from_db()
+    assert record.status == "done"
+    change = PendingChange.objects.get()
+    assert (change.enterprise_id, change.changes, change.proposed_by, change.import_record) == (
+        published.pk, {"website": ["https://www.gongshi.example.cn/", EVIL]}, editor, record,
+    )
+    published.refresh_from_db()
+    assert published.website == "https://www.gongshi.example.cn/"
+    assert not published.history.filter(import_record=record).exists()
+    # The draft enterprise on the same file is written at once.
+    draft.refresh_from_db()
+    assert draft.website == "https://www.draft-import.example.cn/"
+    client.logout()
+    assert public_view(client, published)["api_website"] == "https://www.gongshi.example.cn/"
+    assert EVIL not in client.get(published.get_absolute_url()).content.decode()
+
+
+def xlsx_bytes_two(published, draft):
+    from tests.sheets import xlsx_bytes
+
+    return xlsx_bytes(
+        IMPORT_HEADERS,
+        [(published.name, "数字服务", "浦东", EVIL), (draft.name, "数字服务", "浦东", "https://www.draft-import.example.cn/")],
+    )
+
+
+def test_an_import_by_a_reviewer_or_from_the_command_line_writes_at_once(published):
+    from tests.sheets import run
+
+    result = run("enterprises", import_file(published, EVIL), user=make_staff("chief", EDITOR, REVIEWER))
+    assert result.written and not result.pending_rows
+    published.refresh_from_db()
+    assert published.website == EVIL
+    result = run("enterprises", import_file(published, "https://www.cli.example.cn/"))
+    assert result.written and not result.pending_rows
+    assert Enterprise.objects.get(pk=published.pk).website == "https://www.cli.example.cn/"
+    assert not PendingChange.objects.exists()
+
+
+def test_an_import_merges_into_the_open_change_and_says_so_in_its_line(editor, published):
+    from tests.sheets import run
+
+    enterprise_update(published, user=editor, name_en="Gongshi")
+    result = run("enterprises", import_file(published, EVIL), user=editor)
+    assert result.written
+    [outcome] = result.pending_rows
+    assert "网站" in outcome.describe() and EVIL in outcome.describe()
+    assert PendingChange.objects.get().changes == {
+        "name_en": ["", "Gongshi"],
+        "website": ["https://www.gongshi.example.cn/", EVIL],
+    }
