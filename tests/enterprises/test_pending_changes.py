@@ -437,3 +437,15 @@ def test_an_import_merges_into_the_open_change_and_says_so_in_its_line(editor, p
         "name_en": ["", "Gongshi"],
         "website": ["https://www.gongshi.example.cn/", EVIL],
     }
+
+
+def test_a_pending_name_is_not_found_by_search_nor_named_in_the_feed(client, editor, published):
+    new_name = "上海待审新名科技有限公司"
+    assert patch(client, published, {"name": new_name, "aliases": ["待审别名"]}, editor).status_code == 202
+    client.logout()
+    for query in ("上海待审新名", "daishenxinming", "待审别名"):
+        assert client.get(reverse("api:enterprise_list"), {"q": query}).json()["count"] == 0, query
+        assert new_name not in client.get(reverse("enterprise_list"), {"q": query}).content.decode()
+    assert [row["name"] for row in client.get(reverse("api:enterprise_list"), {"q": "公示审核"}).json()["results"]] == [NAME]
+    assert new_name not in client.get(reverse("change_feed")).content.decode()
+    assert new_name not in client.get(published.get_absolute_url()).content.decode()

@@ -106,7 +106,7 @@ class PlanningMixin:
             plan.pending[name] = plan.values.pop(name)
         plan.changed_fields = [name for name in plan.changed_fields if name not in plan.pending]
         for change in plan.outcome.changes:
-            if change.field in plan.pending:
+            if change.field_name in plan.pending:
                 change.pending = True
 
     def planned(self, *statuses: str) -> list[Plan]:
@@ -160,7 +160,7 @@ class PlanningMixin:
                 old_text, new_text = column.field.widget.render(old), column.field.widget.render(new)
             else:
                 old_text, new_text = display(old), display(new)
-            changes.append(Change(row.header(column.key if column else name), old_text, new_text, field=name))
+            changes.append(Change(row.header(column.key if column else name), old_text, new_text, field_name=name))
         if fields:
             self.refuse_public_change(row, instance)
         return changes, fields

@@ -55,7 +55,8 @@ class Change:
     column: str
     old: str
     new: str
-    field: str = ""
+    # Not compared: a change is what the preview shows (column, values, whether it waits).
+    field_name: str = field(default="", compare=False)
     pending: bool = False
 
 
