@@ -14,9 +14,9 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from shdt.core.roles import can_publish
+from shdt.reference.models import Region
 
 from .models import BusinessType, Enterprise, ListMembership, PendingChange
-from shdt.reference.models import Region
 
 # Every field of its own that the public sees on the profile, the list, the API and the
 # downloads: the seven the review is for, and the source the profile cites (a public
@@ -33,16 +33,6 @@ def may_change_public(user) -> bool:
     command line and data migrations, as for imports).
     """
     return user is None or can_publish(user, ListMembership)
-
-
-def is_public(enterprise: Enterprise) -> bool:
-    """Whether the public sees the enterprise now, read from the database, not from a copy in memory."""
-    return Enterprise.objects.public().filter(pk=enterprise.pk).exists()
-
-
-def needs_review(enterprise: Enterprise, user) -> bool:
-    """Whether a change by `user` to `enterprise` waits for a reviewer."""
-    return enterprise.pk is not None and not may_change_public(user) and is_public(enterprise)
 
 
 def encode(name: str, value):
@@ -107,10 +97,6 @@ def field_label(name: str) -> str:
 def describe(changes: dict) -> list[tuple[str, str, str]]:
     """(label, old, new) of each change, as the admin and messages show them."""
     return [(field_label(name), "" if old is None else str(old), "" if new is None else str(new)) for name, (old, new) in changes.items()]
-
-
-def open_change_of(enterprise: Enterprise) -> PendingChange | None:
-    return enterprise.pending_changes.filter(status=PendingChange.Decision.PENDING).first()
 
 
 def open_changes() -> models.QuerySet:

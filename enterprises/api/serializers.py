@@ -290,7 +290,7 @@ class PendingChangeSerializer(serializers.ModelSerializer):
     changes = serializers.SerializerMethodField(
         help_text=_("Every field the change sets, with its current and its proposed value; regions and business types by code.")
     )
-    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = PendingChange
