@@ -449,3 +449,15 @@ def test_a_pending_name_is_not_found_by_search_nor_named_in_the_feed(client, edi
     assert [row["name"] for row in client.get(reverse("api:enterprise_list"), {"q": "公示审核"}).json()["results"]] == [NAME]
     assert new_name not in client.get(reverse("change_feed")).content.decode()
     assert new_name not in client.get(published.get_absolute_url()).content.decode()
+
+
+def test_an_editors_revert_from_the_history_waits_for_review_too(client, editor, published):
+    first = published.history.earliest()
+    enterprise_update(published, website=EVIL)  # the command line: at once
+    client.force_login(editor)
+    url = reverse("admin:enterprises_enterprise_simple_history", args=[published.pk, first.history_id])
+    data = {key: value for key, value in change_form_data(published).items() if not key.startswith(("memberships", "case_studies"))}
+    response = client.post(url, {**data, "website": first.website})
+    assert response.status_code == 302
+    assert Enterprise.objects.get(pk=published.pk).website == EVIL
+    assert PendingChange.objects.get().changes == {"website": [EVIL, "https://www.gongshi.example.cn/"]}
