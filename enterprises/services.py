@@ -148,7 +148,8 @@ def _reviewer_only(user) -> None:
 
 
 def _open_change(change: PendingChange) -> PendingChange:
-    change = PendingChange.objects.select_for_update().select_related("enterprise", "proposed_by").get(pk=change.pk)
+    # Only the change's own row is locked (PostgreSQL locks no nullable side of a join).
+    change = PendingChange.objects.select_for_update(of=("self",)).select_related("enterprise", "proposed_by").get(pk=change.pk)
     if not change.is_open:
         raise ValidationError(
             _("This change has already been decided (%(decision)s).") % {"decision": change.get_status_display()}
