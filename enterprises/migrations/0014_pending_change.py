@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0012_drop_enterprise_document'),
+        ('enterprises', '0013_names_refuse_formulas_and_control_characters'),
         ('shdt', '0004_dataversion_token'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
