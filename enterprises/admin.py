@@ -1,8 +1,14 @@
 """Admin for the records staff keep by hand: configuration only, the rules live in the models."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -11,8 +17,9 @@ from shdt.core.publishing_admin import PublicRowsInlineMixin, PublishableAdminMi
 from shdt.core.roles import can_publish
 from shdt.core.text import normalize_query
 
-from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership
-from .services import annual_list_publish
+from . import review
+from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership, PendingChange
+from .services import annual_list_publish, enterprise_update, pending_change_approve, pending_change_reject
 
 
 @admin.register(BusinessType)
@@ -79,6 +86,47 @@ class EnterpriseAdmin(ImportLinkMixin, NormalisedSearchMixin, SimpleHistoryAdmin
             .annotate(case_study_exists=Exists(CaseStudy.objects.filter(enterprise=OuterRef("pk"))))
             .prefetch_related("memberships__annual_list")
         )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # Through the one write rule (enterprises.services): an editor's change to a public
+        # enterprise waits for review. Compared with the stored record, not with the form's
+        # initial values: a revert from the history view starts from an old version.
+        stored = Enterprise.objects.get(pk=obj.pk)
+        fields = [name for name in form.fields if name in review.REVIEWED_FIELDS]
+        changed = review.differences(stored, obj, fields)
+        update = enterprise_update(obj, user=request.user, **{name: getattr(obj, name) for name in changed})
+        request.pending_change = update.pending_change
+        if update.pending_change is not None:
+            # What is logged and shown next is the record as stored: the public's.
+            obj.refresh_from_db()
+
+    def response_change(self, request, obj):
+        pending = getattr(request, "pending_change", None)
+        if pending is None:
+            return super().response_change(request, obj)
+        changes = "; ".join(f"{label} “{old}” → “{new}”" for label, old, new in review.describe(pending.changes))
+        self.message_user(
+            request,
+            gettext(
+                "“%(enterprise)s” is public: your change waits for a reviewer's approval, and the public sees the "
+                "record as it was until then (%(changes)s)."
+            )
+            % {"enterprise": obj, "changes": changes},
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(reverse("admin:enterprises_enterprise_change", args=[obj.pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        pending = PendingChange.objects.filter(enterprise_id=object_id, status=PendingChange.Decision.PENDING).first()
+        extra_context = {
+            **(extra_context or {}),
+            "pending_change": pending,
+            "pending_rows": review.describe(pending.changes) if pending else [],
+            "may_decide": review.may_change_public(request.user),
+        }
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
 
     @admin.display(description=_("lists"))
     def list_years(self, obj):
@@ -175,3 +223,90 @@ class ListEditionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why the change is rejected; the editor who proposed it reads this."),
+    )
+
+
+@admin.action(description=_("Approve the selected changes"))
+def approve_changes(modeladmin, request, queryset):
+    for change in queryset.filter(status=PendingChange.Decision.PENDING).select_related("enterprise"):
+        try:
+            pending_change_approve(change, user=request.user)
+        except ValidationError as error:
+            modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
+            continue
+        modeladmin.message_user(
+            request, gettext("The change to “%(enterprise)s” is approved and public.") % {"enterprise": change.enterprise}, messages.SUCCESS
+        )
+
+
+@admin.register(PendingChange)
+class PendingChangeAdmin(admin.ModelAdmin):
+    """
+    Editors' changes to public enterprises, waiting for review: every role reads them;
+    a reviewer approves them (here or in bulk) or rejects them with a reason, on the
+    change's own page. They are made only through the enterprise's write paths.
+    """
+
+    list_display = ["enterprise", "summary", "status", "proposed_by", "proposed_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["enterprise", "proposed_by", "decided_by"]
+    search_fields = ["enterprise__name", "enterprise__aliases"]
+
+    @admin.display(description=_("changes"))
+    def summary(self, change):
+        return "; ".join(f"{label}: “{old}” → “{new}”" for label, old, new in review.describe(change.changes))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if review.may_change_public(request.user):
+            actions["approve_changes"] = self.get_action(approve_changes)
+        return actions
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        change = get_object_or_404(PendingChange.objects.select_related("enterprise"), pk=object_id)
+        if not self.has_view_permission(request, change):
+            raise PermissionDenied
+        may_decide = change.is_open and review.may_change_public(request.user)
+        form = RejectForm(request.POST if "reject" in request.POST else None)
+        if request.method == "POST":
+            if not may_decide:
+                raise PermissionDenied
+            url = reverse("admin:enterprises_pendingchange_change", args=[change.pk])
+            try:
+                if "approve" in request.POST:
+                    pending_change_approve(change, user=request.user)
+                    self.message_user(request, gettext("The change is approved and public."), messages.SUCCESS)
+                    return HttpResponseRedirect(url)
+                if "reject" in request.POST and form.is_valid():
+                    pending_change_reject(change, user=request.user, reason=form.cleaned_data["reason"])
+                    self.message_user(request, gettext("The change is rejected; the record stays as it was."), messages.SUCCESS)
+                    return HttpResponseRedirect(url)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Change to “%(enterprise)s”") % {"enterprise": change.enterprise},
+            "opts": self.model._meta,
+            "change": change,
+            "rows": review.describe(change.changes),
+            "may_decide": may_decide,
+            "form": form,
+            "enterprise_url": reverse("admin:enterprises_enterprise_change", args=[change.enterprise_id]),
+        }
+        return TemplateResponse(request, "admin/enterprises/pendingchange/decide.html", context)

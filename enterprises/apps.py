@@ -11,13 +11,16 @@ class EnterprisesConfig(AppConfig):
 
         from . import signals
         from .feed import edition_feed_entries
-        from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership
+        from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership, PendingChange
         from .tables import CASE_STUDIES, ENTERPRISES
 
         register_models(Enterprise, AnnualList, ListMembership, CaseStudy)
         # Reference data, and the editions a reviewer publishes: editors only read them.
         register_models(BusinessType, edited_by_editors=False)
         register_models(ListEdition, edited_by_editors=False, added_by_reviewers=True)
+        # Changes to public enterprises waiting for review: every role reads them; editors
+        # make them through the enterprise's write paths, reviewers decide (services).
+        register_models(PendingChange, edited_by_editors=False)
         register_tables(ENTERPRISES, CASE_STUDIES)
         register_feed_source(edition_feed_entries)
         signals.connect(self)

@@ -25,8 +25,10 @@ from shdt.core.imports import (
 from shdt.core.models import PUBLIC_STATUSES, unique_slug
 from shdt.core.text import normalize_name, permalink_slug
 
+from . import review
 from .models import AnnualList, CaseStudy, Enterprise, ListMembership
 from .resources import ALIAS_SEPARATOR, CaseStudyResource, EnterpriseResource
+from .services import pending_changes_propose
 from .validation import split_aliases, validate_aliases, validate_name_free
 
 NAME_FIELDS = {"name", "name_en", "aliases"}
@@ -159,6 +161,10 @@ class EnterpriseImport(TableImport):
         for change in outcome.changes:
             if change.column == row.header("aliases"):
                 change.old, change.new = (ALIAS_SEPARATOR.join(split_aliases(v)) for v in (change.old, change.new))
+        if record.public_list_year is not None and not review.may_change_public(self.user):
+            # The public sees this enterprise: an editor's changes to it wait for a reviewer
+            # (enterprises.services.enterprise_update's rule), and the preview says so.
+            self.plan_review(plan, review.REVIEWED_FIELDS)
         return outcome
 
     def name_free(self, row, name, pk) -> bool:
@@ -264,6 +270,15 @@ class EnterpriseImport(TableImport):
                 plan.record.refresh_name_keys()
                 fields.update({"name", "name_normalized", "aliases", "search_text"})
         self.bulk_update(Enterprise, changed, fields)
+        pending_changes_propose(
+            [
+                (plan.record, {name: review.encode(name, value) for name, value in plan.pending.items()})
+                for plan in self.planned(CHANGED)
+                if plan.pending
+            ],
+            user=self.user,
+            import_record=self.record,
+        )
 
         if self.list_year:
             self.write_memberships(self.planned(NEW, CHANGED))

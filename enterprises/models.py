@@ -423,3 +423,57 @@ class ListEdition(models.Model):
 
     def sha256(self, extension: str) -> str:
         return getattr(self, f"{extension}_sha256")
+
+
+class PendingChange(models.Model):
+    """
+    An editor's change to a public enterprise's own fields, waiting for a reviewer: the
+    record keeps its old values, which the public goes on seeing, until a reviewer
+    approves (the change is applied, with history) or rejects it (with a reason). One
+    open change per enterprise: a further edit merges into it (enterprises.services).
+    """
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("waiting for review")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    enterprise = models.ForeignKey(
+        Enterprise, models.CASCADE, related_name="pending_changes", verbose_name=_("enterprise")
+    )
+    # {field: [old, new]} as enterprises.review encodes them: text, or a region's and a
+    # business type's code, so that a change names reference data as files and the API do.
+    changes = models.JSONField(_("changes"), default=dict)
+    status = models.CharField(_("status"), max_length=16, choices=Decision.choices, default=Decision.PENDING)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("proposed by")
+    )
+    proposed_at = models.DateTimeField(_("proposed"))
+    # The import that proposed it, if one did (the admin and the API leave it empty).
+    import_record = models.ForeignKey(
+        "shdt.ImportRecord", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("import")
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name = _("pending change")
+        verbose_name_plural = _("pending changes")
+        constraints = [
+            # A second edit merges into the open change: a reviewer never approves one
+            # change over another of the same record.
+            models.UniqueConstraint(
+                fields=["enterprise"], condition=models.Q(status="pending"), name="pending_change_one_open_per_enterprise"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Decision.PENDING

@@ -7,6 +7,7 @@ normalised name, the search text) is among them.
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shdt.core.api.fields import (
@@ -30,6 +31,7 @@ from ..models import (
     CaseStudy,
     Enterprise,
     ListMembership,
+    PendingChange,
 )
 
 
@@ -264,3 +266,37 @@ class ListMembershipInputSerializer(serializers.Serializer):
         max_length=_max_length(ListMembership, "source"), required=False, allow_blank=True, default=""
     )
 
+
+
+# --- What waits for review ----------------------------------------------------
+
+
+class PendingValueSerializer(serializers.Serializer):
+    old = serializers.CharField(allow_null=True, help_text=_("The value the record holds, which the public sees."))
+    new = serializers.CharField(allow_null=True, help_text=_("The value proposed."))
+
+
+class PendingChangeSerializer(serializers.ModelSerializer):
+    """An editor's change to a public enterprise, which the public does not see until a reviewer approves it."""
+
+    enterprise = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text=_("The enterprise's slug."))
+    url = serializers.HyperlinkedRelatedField(
+        source="enterprise",
+        view_name="api:enterprise_detail",
+        lookup_field="slug",
+        read_only=True,
+        help_text=_("The API address of the enterprise, which keeps its old values until the change is approved."),
+    )
+    changes = serializers.SerializerMethodField(
+        help_text=_("Every field the change sets, with its current and its proposed value; regions and business types by code.")
+    )
+    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = PendingChange
+        fields = ["enterprise", "url", "status", "changes", "proposed_by", "proposed_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DictField(child=PendingValueSerializer()))
+    def get_changes(self, obj) -> dict:
+        return {name: {"old": old, "new": new} for name, (old, new) in obj.changes.items()}

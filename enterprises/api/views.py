@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status
@@ -36,6 +37,7 @@ from .serializers import (
     EnterpriseSerializer,
     ListMembershipInputSerializer,
     ListMembershipSerializer,
+    PendingChangeSerializer,
 )
 
 TAG_ENTERPRISES = "enterprises"
@@ -48,6 +50,13 @@ SLUG_PARAMETER = parameter(
     ),
     "shanghaiximalayakeji",
     location="path",
+)
+# Said on both writes of an enterprise (format_lazy: the schema is rendered in the reader's language).
+REVIEW_NOTE = _(
+    "An enterprise the public sees (on a list under public notice or published) is changed at once only by a "
+    "reviewer: an editor's change answers 202 Accepted with the pending change, which the public does not see "
+    "until a reviewer approves it in the admin; a further change merges into it. Otherwise the answer is 200 "
+    "with the enterprise as changed."
 )
 YEAR_PARAMETER = parameter("year", _("Year of the list."), 2022, type=int, location="path")
 
@@ -148,18 +157,20 @@ class EnterpriseListView(EnterpriseWriteMixin, TableListView):
     put=extend_schema(
         tags=[TAG_ENTERPRISES],
         summary=_("Replace an enterprise's fields (staff)"),
-        description=_("Needs the permission to change enterprises. Fields left out take their empty value."),
+        description=format_lazy(
+            "{} {}", _("Needs the permission to change enterprises. Fields left out take their empty value."), REVIEW_NOTE
+        ),
         parameters=[SLUG_PARAMETER],
         request=EnterpriseInputSerializer,
-        responses={200: EnterpriseSerializer},
+        responses={200: EnterpriseSerializer, 202: PendingChangeSerializer},
     ),
     patch=extend_schema(
         tags=[TAG_ENTERPRISES],
         summary=_("Change some of an enterprise's fields (staff)"),
-        description=_("Needs the permission to change enterprises. Only the fields sent change."),
+        description=format_lazy("{} {}", _("Needs the permission to change enterprises. Only the fields sent change."), REVIEW_NOTE),
         parameters=[SLUG_PARAMETER],
         request=EnterpriseInputSerializer,
-        responses={200: EnterpriseSerializer},
+        responses={200: EnterpriseSerializer, 202: PendingChangeSerializer},
     ),
 )
 class EnterpriseDetailView(EnterpriseWriteMixin, SlugDetailView):
@@ -179,8 +190,12 @@ class EnterpriseDetailView(EnterpriseWriteMixin, SlugDetailView):
         enterprise = self.get_object()
         serializer = EnterpriseInputSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        enterprise = enterprise_update(enterprise, user=request.user, **serializer.validated_data)
-        return self.enterprise_response(enterprise)
+        update = enterprise_update(enterprise, user=request.user, **serializer.validated_data)
+        if update.pending_change is not None:
+            # Accepted, not done: the record (and what the public sees) keeps its values.
+            body = PendingChangeSerializer(update.pending_change, context=self.get_serializer_context()).data
+            return Response(body, status=status.HTTP_202_ACCEPTED)
+        return self.enterprise_response(update.enterprise)
 
 
 class ListMembershipPermissions(StaffModelPermissionsOrReadOnly):

@@ -208,6 +208,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
             "problems": [self.problem_text(problem) for problem in record.errors],
             "rows": [row for row in rows if row["status"] != "unchanged"],
             "similar_rows": [row for row in rows if row["status"] == "similar"],
+            "pending_rows": [row for row in rows if any(change.get("pending") for change in row.get("changes", []))],
             "hidden_rows": preview.get("rows_total", 0) - len(rows),
             "can_confirm": self.can_confirm(request, record),
             "stalled": record.is_stalled,

@@ -35,6 +35,8 @@ class Plan:
     # What the row says of the records that hang off its record: an enterprise's 序号 on
     # the year's list, a base's recognitions (None: the row says nothing of them).
     attached: object = None
+    # Changed values that wait for a reviewer instead of being written (plan_review).
+    pending: dict = field(default_factory=dict)
 
     @property
     def pk(self):
@@ -93,6 +95,20 @@ class PlanningMixin:
         plan.outcome.status = CHANGED if changes else UNCHANGED
         return plan.outcome
 
+    def plan_review(self, plan: Plan, names) -> None:
+        """
+        Let the changes of the fields `names` wait for a reviewer instead of being written:
+        taken out of what the row writes, kept in `plan.pending` for the table's importer to
+        propose, and marked in the preview. The row stays “changed”: it does change something.
+        """
+        names = [name for name in names if name in plan.values]
+        for name in names:
+            plan.pending[name] = plan.values.pop(name)
+        plan.changed_fields = [name for name in plan.changed_fields if name not in plan.pending]
+        for change in plan.outcome.changes:
+            if change.field_name in plan.pending:
+                change.pending = True
+
     def planned(self, *statuses: str) -> list[Plan]:
         """The plans of the rows with one of `statuses`, in the file's order."""
         return [plan for plan in self.plans if plan.status in statuses]
@@ -144,7 +160,7 @@ class PlanningMixin:
                 old_text, new_text = column.field.widget.render(old), column.field.widget.render(new)
             else:
                 old_text, new_text = display(old), display(new)
-            changes.append(Change(row.header(column.key if column else name), old_text, new_text))
+            changes.append(Change(row.header(column.key if column else name), old_text, new_text, field_name=name))
         if fields:
             self.refuse_public_change(row, instance)
         return changes, fields

@@ -46,11 +46,18 @@ class Problem:
 
 @dataclass
 class Change:
-    """One changed value of a row: the column's header, the value before and after, as text."""
+    """
+    One changed value of a row: the column's header, the value before and after, as text;
+    the record's field it changes, and whether it waits for a reviewer instead of being
+    written (a public record's field, changed by an editor: see TableImport.plan_review).
+    """
 
     column: str
     old: str
     new: str
+    # Not compared: a change is what the preview shows (column, values, whether it waits).
+    field_name: str = field(default="", compare=False)
+    pending: bool = False
 
 
 # Row statuses. A likely duplicate is a new row whose name is close to an existing
@@ -85,13 +92,23 @@ class RowOutcome:
         if self.status == UNCHANGED:
             self.status = CHANGED
 
+    @property
+    def pending(self) -> bool:
+        """Whether a change of this row waits for a reviewer instead of being written."""
+        return any(change.pending for change in self.changes)
+
     def describe(self) -> str:
         """Return the row's preview line: what happens to it."""
         if self.status == NEW:
             return _("Row %(row)d: new: %(record)s") % {"row": self.row, "record": self.label}
         if self.status == CHANGED:
             changes = "; ".join(
-                _("%(column)s “%(old)s” → “%(new)s”") % {"column": c.column, "old": c.old, "new": c.new}
+                (
+                    _("%(column)s “%(old)s” → “%(new)s” (waits for review)")
+                    if c.pending
+                    else _("%(column)s “%(old)s” → “%(new)s”")
+                )
+                % {"column": c.column, "old": c.old, "new": c.new}
                 for c in self.changes
             )
             return _("Row %(row)d: changed: %(record)s: %(changes)s") % {
@@ -141,6 +158,11 @@ class ImportResult:
         return [outcome for outcome in self.rows if outcome.status == SIMILAR]
 
     @property
+    def pending_rows(self) -> list[RowOutcome]:
+        """The rows whose changes (some or all) wait for a reviewer instead of being written."""
+        return [outcome for outcome in self.rows if outcome.pending]
+
+    @property
     def error_count(self) -> int:
         """Errors that stop the import: each error, and each likely duplicate not yet decided."""
         return len(self.problems) + len(self.similar_rows)
@@ -164,11 +186,12 @@ class ImportResult:
     def as_json(self, max_rows: int | None = None) -> dict:
         """
         Return the result as JSON data for the import's record. Unchanged rows are left
-        out beyond `max_rows` shown ones; errors and likely duplicates are always kept.
+        out beyond `max_rows` shown ones; errors, likely duplicates and rows that wait for
+        review are always kept.
         """
         kept, shown = [], 0
         for outcome in self.rows:
-            keep = outcome.status in (ERROR, SIMILAR) or max_rows is None or shown < max_rows
+            keep = outcome.status in (ERROR, SIMILAR) or outcome.pending or max_rows is None or shown < max_rows
             if keep:
                 kept.append(outcome)
                 if outcome.status not in (ERROR, SIMILAR):
