@@ -25,3 +25,18 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+
+
+    def incr_or_create(self, key, timeout: int, version=None) -> int:
+        """
+        Count one more on a counter that lives `timeout` seconds from its first count, in
+        one round trip (a transaction of SET NX EX and INCR): Django's incr checks that the
+        key exists first, and add would be a third call. The request limits count with it
+        (shdt.core.limits).
+        """
+        key = self.make_and_validate_key(key, version=version)
+        client = self._cache.get_client(key, write=True)
+        with client.pipeline() as pipeline:
+            pipeline.set(key, 0, ex=timeout, nx=True)
+            pipeline.incr(key)
+            return pipeline.execute()[1]
