@@ -192,6 +192,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://shdt")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # The same backend, without a new client object for every call (see the module).
     CACHES["default"]["BACKEND"] = "shdt.core.redis_cache.RedisCache"
+    # A Redis out of reach is given up on quickly: the site answers without it (see the module).
+    for _option in ("socket_connect_timeout", "socket_timeout"):
+        CACHES["default"].setdefault("OPTIONS", {}).setdefault(_option, env.float("CACHE_TIMEOUT_SECONDS", default=1.0))
 # Every key of a deployment begins with its own prefix, so that two deployments sharing
 # one Redis (a staging site beside production) never answer with each other's pages:
 # CACHE_KEY_PREFIX, or by default a short hash of the secret key and the database.
