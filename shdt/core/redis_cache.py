@@ -68,6 +68,13 @@ def _fail_open(name, method):
     return call
 
 
+INCR_OR_CREATE = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
+
 class ReusedClientRedisCacheClient(django_redis.RedisCacheClient):
     resting_until = 0.0
 
@@ -80,11 +87,12 @@ class ReusedClientRedisCacheClient(django_redis.RedisCacheClient):
         return client
 
     def incr_or_create(self, key, timeout: int) -> int:
-        # A transaction of SET NX EX and INCR: one round trip.
-        with self.get_client(key, write=True).pipeline() as pipeline:
-            pipeline.set(key, 0, ex=timeout, nx=True)
-            pipeline.incr(key)
-            return pipeline.execute()[1]
+        # One command (a script runs atomically): the counter and its lifetime are set
+        # together, so no counter is ever left without one.
+        script = self.__dict__.get("_incr_script")
+        if script is None:
+            script = self._incr_script = self.get_client(key, write=True).register_script(INCR_OR_CREATE)
+        return script(keys=[key], args=[timeout], client=self.get_client(key, write=True))
 
 
 for _name in MISSES:
@@ -99,7 +107,7 @@ class RedisCache(django_redis.RedisCache):
     def incr_or_create(self, key, timeout: int, version=None) -> int:
         """
         Count one more on a counter that lives `timeout` seconds from its first count, in
-        one round trip: Django's incr checks that the key exists first, and add would be a
-        third call. The request limits count with it (shdt.core.limits).
+        one round trip (a Lua script): Django's incr checks that the key exists first, and
+        add would be a third call. The request limits count with it (shdt.core.limits).
         """
         return self._cache.incr_or_create(self.make_and_validate_key(key, version=version), timeout)
