@@ -60,6 +60,10 @@ class Deployment:
             "DEBUG": "1",  # static files from the source folders, no collectstatic
             "SECRET_KEY": "deployment-tests-only",
             "DJANGO_SETTINGS_MODULE": "shdt.settings",
+            # The tests read pages and downloads faster than a person: the limits per
+            # address are tested on their own (tests/shdt/test_limits.py).
+            "PAGE_RATE": "100000/minute",
+            "DOWNLOAD_RATE": "100000/minute",
         }
         self.servers: dict[int, subprocess.Popen] = {}
         self.api_key = None

@@ -85,7 +85,6 @@ def test_a_server_keeping_its_connections_survives_their_termination_and_an_outa
             "DEBUG": "0",
             "SECURE_SSL_REDIRECT": "0",
             "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-            "PAGE_RATE": "",
             "API_THROTTLE_ANON": "100000/minute",
         }
     )
