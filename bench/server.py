@@ -28,8 +28,11 @@ def server_env(database_url: str, **extra) -> dict:
         LOG_LEVEL="WARNING",
         CONN_MAX_AGE="600",
         # wrk is one client asking thousands of times a second: the figures measure the
-        # pages, so the API's throttle is set far above it (it still runs on every request).
+        # pages, so the API's throttle and the pages' limits are set far above it (they
+        # still run, and count, on every request).
         API_THROTTLE_ANON="100000000/second",
+        PAGE_RATE="100000000/second",
+        DOWNLOAD_RATE="100000000/second",
     )
     env.update({k: str(v) for k, v in extra.items()})
     return env

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the response cache, so that a cached page counts too; after static files.
+    "shdt.core.limits.RequestLimitMiddleware",
     "shdt.core.versioning.DataVersionMiddleware",
     # Right after the data version: a cached public answer skips everything below it.
     "shdt.core.caching.ResponseCacheMiddleware",
@@ -190,6 +192,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://shdt")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # The same backend, without a new client object for every call (see the module).
     CACHES["default"]["BACKEND"] = "shdt.core.redis_cache.RedisCache"
+    # A Redis out of reach is given up on quickly: the site answers without it (see the module).
+    for _option in ("socket_connect_timeout", "socket_timeout"):
+        CACHES["default"].setdefault("OPTIONS", {}).setdefault(_option, env.float("CACHE_TIMEOUT_SECONDS", default=1.0))
 # Every key of a deployment begins with its own prefix, so that two deployments sharing
 # one Redis (a staging site beside production) never answer with each other's pages:
 # CACHE_KEY_PREFIX, or by default a short hash of the secret key and the database.
@@ -311,9 +316,6 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
     },
-    # Behind a reverse proxy, the number of proxies whose X-Forwarded-For the throttle trusts;
-    # unset, it throttles by the connecting address.
-    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=None),
     "DEFAULT_PAGINATION_CLASS": "shdt.core.api.pagination.RegistryPagination",
     "DEFAULT_FILTER_BACKENDS": ["shdt.core.api.filters.TableFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -352,6 +354,21 @@ SPECTACULAR_SETTINGS = {
     # Every record's publication status is one enum, whichever field carries it.
     "ENUM_NAME_OVERRIDES": {"PublicationStatusEnum": ["draft", "notice", "published", "withdrawn"]},
 }
+
+# --- Limits per client address -------------------------------------------------
+
+# Behind reverse proxies, how many of them append to X-Forwarded-For and are trusted: clients
+# are then counted by the address the outermost one reports (shdt.core.clients). Unset or 0,
+# by the connecting address, whatever X-Forwarded-For says. API_NUM_PROXIES is its older name.
+NUM_PROXIES = env.int("NUM_PROXIES", default=None)
+if NUM_PROXIES is None:
+    NUM_PROXIES = env.int("API_NUM_PROXIES", default=0)
+# Anonymous requests per address to the public pages and to the downloads ("N/second|minute|
+# hour|day", empty for none), counted in the cache (shdt.core.limits); the API has its own
+# throttle (API_THROTTLE_ANON). Pages generous enough for a person reading fast, downloads
+# firm enough to stop a scraper fetching a file per filter. Staff and static files are not counted.
+PAGE_RATE = env.str("PAGE_RATE", default="120/minute")
+DOWNLOAD_RATE = env.str("DOWNLOAD_RATE", default="20/minute")
 
 # CORS is off: a browser page on another origin may read the API only from the origins listed
 # here (comma-separated, e.g. https://data.example.cn). Only /api/ answers them.

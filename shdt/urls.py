@@ -7,6 +7,9 @@ from django.views.i18n import set_language
 from .feeds import ChangeFeed
 from .views import HomeView, StatsView
 
+# 503 with a page in the visitor's language while the database is away, the 500 page otherwise.
+handler500 = "shdt.core.outages.server_error"
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("enterprises/", include("enterprises.urls")),

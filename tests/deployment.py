@@ -60,6 +60,10 @@ class Deployment:
             "DEBUG": "1",  # static files from the source folders, no collectstatic
             "SECRET_KEY": "deployment-tests-only",
             "DJANGO_SETTINGS_MODULE": "shdt.settings",
+            # The tests read pages and downloads faster than a person: the limits per
+            # address are tested on their own (tests/shdt/test_limits.py).
+            "PAGE_RATE": "100000/minute",
+            "DOWNLOAD_RATE": "100000/minute",
         }
         self.servers: dict[int, subprocess.Popen] = {}
         self.api_key = None
@@ -129,3 +133,87 @@ class Deployment:
         )
         with urllib.request.urlopen(request, timeout=120) as response:
             assert response.status == 200
+
+
+class Relay:
+    """
+    A TCP relay in front of a server (PostgreSQL): a deployment connects through it, and a
+    test cuts it (every connection through it closed, new ones refused, as when the
+    database stops or the network fails) and opens it again on the same port.
+    """
+
+    def __init__(self, target_host: str, target_port: int):
+        import threading
+
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self.listener = None
+        self.sockets: set = set()
+        self.lock = threading.Lock()
+
+    def open(self) -> None:
+        import threading
+
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port))
+        self.listener.listen(64)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def _accept(self, listener) -> None:
+        import threading
+
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:  # closed by cut()
+                return
+            try:
+                server = socket.create_connection(self.target, timeout=10)
+            except OSError:
+                client.close()
+                continue
+            server.settimeout(None)
+            with self.lock:
+                self.sockets |= {client, server}
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    def _pipe(self, source, sink) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def cut(self) -> None:
+        # shutdown() wakes the thread blocked in accept(); close() alone would leave it listening.
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.listener.close()
+        with self.lock:
+            sockets, self.sockets = self.sockets, set()
+        for end in sockets:
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            end.close()
+
+
+def fetch(port: int, path: str, **headers) -> tuple[int, dict, bytes]:
+    """Status, headers and body of a GET, whatever the status."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()

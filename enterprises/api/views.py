@@ -141,7 +141,8 @@ class EnterpriseListView(EnterpriseWriteMixin, TableListView):
         """
         if not getattr(self, "rows_are_json", False) or request.user.is_authenticated:
             return None
-        params = public_params_key(request.query_params, ignore=("page",))
+        # The page and its size are the paginator's (the rows' bounds are in its key).
+        params = public_params_key(request.query_params, ignore=("page", "page_size"), only=self.response_cache_params())
         return ("api enterprises", request.build_absolute_uri("/"), timezone.get_current_timezone_name(), params)
 
     def post(self, request, *args, **kwargs):

@@ -107,7 +107,10 @@ def cached_for_token(token: str, parts: tuple, compute: Callable, timeout: int =
         value = cache.get(key) if shared else None
         if value is None:
             value = compute()
-            if shared:
+            # None is never kept: it could not be told from a missing entry, and what
+            # answers None (a selection of refused parameters) is keyed by whatever a
+            # visitor sent, which would fill the cache.
+            if shared and value is not None:
                 keep(token, key, value, timeout)
         elif shared:
             process_values.set(token, key, value)
@@ -264,9 +267,20 @@ def _key(row):
     return row[0] if isinstance(row, tuple) else row.pk
 
 
-def public_params_key(params, ignore=()) -> tuple:
-    """The query parameters as a stable key, without those that do not change the rows."""
-    return tuple(sorted((key, tuple(params.getlist(key))) for key in params if key not in ignore))
+def public_params_key(params, ignore=(), only=None) -> tuple:
+    """
+    The query parameters as a stable key, without those that do not change the rows
+    (`ignore`), and only those the view reads (`only`, a collection of names, if given): a
+    parameter the view does not know changes nothing, and keyed, it would let a visitor
+    make a new entry with every request (?utm=<random>).
+    """
+    return tuple(
+        sorted(
+            (key, tuple(params.getlist(key)))
+            for key in params
+            if key not in ignore and (only is None or key in only)
+        )
+    )
 
 
 # --- Whole responses ------------------------------------------------------------------
@@ -292,13 +306,14 @@ def may_cache_response(request) -> bool:
 def response_key(request, token: str | None = None) -> str:
     """
     The key of a response: the data token (the current one unless given), and everything
-    the response varies by — the path and query, and the language the visitor would be
-    answered in (as LocaleMiddleware decides it). The API answers JSON whatever the
-    client accepts.
+    the response varies by — the host (the API's links are absolute, built from it), the
+    path and query, and the language the visitor would be answered in (as LocaleMiddleware
+    decides it). The API answers JSON whatever the client accepts.
     """
     return token_key(
         current_token() if token is None else token,
         "response",
+        request.get_host(),
         translation.get_language_from_request(request),
         request.get_full_path(),
     )
@@ -307,14 +322,33 @@ def response_key(request, token: str | None = None) -> str:
 def view_keeps_responses(request) -> bool:
     """
     Whether the path leads to a public view whose answers the response cache keeps (a
-    view class with `response_cache = True`). Resolving the path once more costs much less
-    than the cache read that every other request would otherwise make for nothing.
+    view class with `response_cache = True`), asked with only the query parameters that
+    view reads (its `response_cache_params()`): any other parameter would make a new
+    entry for the same answer, as often as a visitor likes, so such a request is answered
+    but not kept. Resolving the path once more costs much less than the cache read that
+    every other request would otherwise make for nothing.
     """
     try:
         view = resolve(request.path_info).func
     except Resolver404:
         return False
-    return getattr(getattr(view, "view_class", None), "response_cache", False)
+    view_class = getattr(view, "view_class", None)
+    if not getattr(view_class, "response_cache", False):
+        return False
+    if not request.GET:
+        return True
+    known = known_params(view_class)
+    return all(name in known for name in request.GET)
+
+
+def known_params(view_class) -> frozenset[str]:
+    """The query parameters a cached view reads (kept per class: they are its declaration)."""
+    known = view_class.__dict__.get("_shdt_known_params")
+    if known is None:
+        params = getattr(view_class, "response_cache_params", None)
+        known = frozenset(params() if params is not None else ())
+        view_class._shdt_known_params = known
+    return known
 
 
 def response_cacheable_mark(response) -> None:
@@ -376,9 +410,18 @@ class VersionedResponseCacheMixin:
 
     response_cache = True
 
+    @classmethod
+    def response_cache_params(cls) -> frozenset[str]:
+        """The query parameters the view reads: a request with any other is not kept. None by default."""
+        return frozenset()
+
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
         # Downloads (fmt) stream and are never kept.
-        if not kwargs.get("fmt") and may_cache_response(request):
+        if not kwargs.get("fmt") and may_cache_response(request) and self.keeps_response():
             response_cacheable_mark(response)
         return response
+
+    def keeps_response(self) -> bool:
+        """Whether this answer may be kept (a list page refuses a mistyped filter's: see RegistryListView)."""
+        return True

@@ -175,6 +175,32 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
     paginate_by = 50
     download_url_name: str = ""
 
+    @classmethod
+    def response_cache_params(cls) -> frozenset[str]:
+        """Its FilterSet's filters, the page and the sort: a request with any other parameter is not kept."""
+        return frozenset(cls.table.filterset_class.base_filters) | {PAGE_VAR, SORT_VAR}
+
+    def keeps_response(self) -> bool:
+        # Whatever a visitor types as a filter's value or a page number is answered (a
+        # refused filter's message, the nearest page), but kept only when it names what is
+        # shown: a key per mistyped value would let anyone fill the cache.
+        shown = getattr(self, "page_number", None)
+        page = self.request.GET.get(PAGE_VAR)
+        return self.filterset.is_valid() and (page is None or page == str(shown))
+
+    def keyed_params(self) -> QueryDict:
+        """
+        The query as the caches of counts, facets and rows key it: only the FilterSet's
+        filters whose values it took, and the page. Other parameters change no row.
+        """
+        names = set(self.table.filterset_class.base_filters) - set(self.filterset.errors)
+        names.add(PAGE_VAR)
+        keyed = QueryDict(mutable=True)
+        for key, values in self.request.GET.lists():
+            if key in names:
+                keyed.setlist(key, values)
+        return keyed
+
     def get(self, request, *args, fmt=None, **kwargs):
         # The table's FilterSet's answer (kept per data version): the rows of the page and of a download.
         self.filterset = self.table.select(request.GET)
@@ -209,17 +235,19 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         params = self.request.GET
+        keyed = self.keyed_params()
         facets = facets_of(self.table.filterset_class)
         paginator = CountCachingPaginator(
             self.decorate(self.filterset.qs),
             self.paginate_by,
             keys_queryset=self.filterset.qs,
-            count_key=(self.table.name, public_params_key(params, ignore=(PAGE_VAR, SORT_VAR))),
-            keys_key=(self.table.name, public_params_key(params, ignore=(PAGE_VAR,))),
-            cached_rows_key=self.cached_rows_key(params),
+            count_key=(self.table.name, public_params_key(keyed, ignore=(PAGE_VAR, SORT_VAR))),
+            keys_key=(self.table.name, public_params_key(keyed, ignore=(PAGE_VAR,))),
+            cached_rows_key=self.cached_rows_key(keyed),
             token=current_token(),
         )
         page = paginator.get_page(params.get(PAGE_VAR))
+        self.page_number = page.number
         return super().get_context_data(
             filterset=self.filterset,
             filter_errors=self.filterset.errors,
@@ -227,7 +255,7 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
             rows=self.present(page.object_list),
             total=paginator.count,
             facets=[
-                (facet, OptionList(facet, facet.options(self.table, params), any_chosen=any(params.getlist(facet.param))))
+                (facet, OptionList(facet, facet.options(self.table, keyed), any_chosen=any(params.getlist(facet.param))))
                 for facet in facets
             ],
             q=params.get("q", ""),

@@ -137,11 +137,8 @@ def test_a_forged_forwarded_for_header_does_not_lift_the_limit(client, settings)
 
 
 def test_behind_a_trusted_proxy_clients_are_counted_by_the_address_it_reports(client, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": None},
-        "NUM_PROXIES": 1,
-    }
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": None}}
+    settings.NUM_PROXIES = 1
     url = reverse("api:region_list")
     # Five clients behind the proxy, each once: none is over the limit.
     assert [client.get(url, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(5)] == [200] * 5

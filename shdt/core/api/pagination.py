@@ -27,12 +27,26 @@ class RegistryPagination(PageNumberPagination):
         # The count of a query is kept per data token, as on the site's pages; a deep page
         # is fetched by its keys first. A view whose rows are plain values may have the rows
         # of its first pages kept too, by naming them (`cached_rows_key(request)`).
-        key = (request.path, public_params_key(request.query_params, ignore=(self.page_query_param, self.page_size_query_param, "sort")))
+        # Only the view's filters name the rows: other parameters would make new keys at will.
+        filterset_class = getattr(view, "filterset_class", None)
+        filters = frozenset(filterset_class.base_filters) if filterset_class is not None else frozenset()
+        params = public_params_key(
+            request.query_params, ignore=(self.page_query_param, self.page_size_query_param, "sort"), only=filters
+        )
+        key = (request.path, params)
         rows_key = view.cached_rows_key(request) if hasattr(view, "cached_rows_key") else None
         self.django_paginator_class = partial(
             CountCachingPaginator, count_key=key, cached_rows_key=rows_key, token=current_token()
         )
-        return super().paginate_queryset(queryset, request, view)
+        rows = super().paginate_queryset(queryset, request, view)
+        if rows is None:
+            return rows
+        # Whether the query names the page shown as the page's own links do (see CachedReadMixin).
+        page, size = (request.query_params.get(name) for name in (self.page_query_param, self.page_size_query_param))
+        self.canonical = (page is None or page == str(self.page.number)) and (
+            size is None or size == str(self.get_page_size(request))
+        )
+        return rows
 
     def get_page_size(self, request):
         value = request.query_params.get(self.page_size_query_param)

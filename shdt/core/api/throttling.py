@@ -3,6 +3,8 @@
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from ..clients import client_address
+
 
 class RateFromSettingsMixin:
     # DRF reads the rates once, when its throttle classes are imported; reading them at
@@ -13,13 +15,10 @@ class RateFromSettingsMixin:
 
 class ClientAddressMixin:
     def get_ident(self, request):
-        # With no trusted proxy named (API_NUM_PROXIES unset), DRF would key a client by the
-        # whole X-Forwarded-For, which any client writes as it likes: a new value each
-        # request would lift the limit. Without proxies only the connecting address counts;
-        # with them, DRF takes the address the last trusted proxy reports.
-        if not api_settings.NUM_PROXIES:
-            return request.META.get("REMOTE_ADDR")
-        return super().get_ident(request)
+        # With no trusted proxy named, DRF would key a client by the whole X-Forwarded-For,
+        # which any client writes as it likes: a new value each request would lift the
+        # limit. The site's one rule instead, the one the pages' limits use too.
+        return client_address(request)
 
 
 class AnonThrottle(ClientAddressMixin, RateFromSettingsMixin, AnonRateThrottle):

@@ -1,6 +1,7 @@
 """Base views that read a registry table."""
 
 from rest_framework import generics
+from rest_framework.mixins import ListModelMixin
 
 from ..caching import response_cacheable_mark
 from ..tables import Table
@@ -16,9 +17,26 @@ class CachedReadMixin:
 
     response_cache = True
 
+    @classmethod
+    def response_cache_params(cls) -> frozenset[str]:
+        """
+        The query parameters the view reads (a request with any other is answered, not
+        kept): a list's paging, and its table's filters.
+        """
+        params = set()
+        if issubclass(cls, ListModelMixin) and cls.pagination_class is not None:
+            params |= {cls.pagination_class.page_query_param, cls.pagination_class.page_size_query_param}
+        table = getattr(cls, "table", None)
+        if table is not None:
+            params |= set(table.filterset_class.base_filters)
+        return frozenset(params - {None})
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method == "GET" and not request.user.is_authenticated:
+        # A page number or size written another way than the page shown (?page_size=500
+        # gives 100) is answered but not kept: a key per spelling would fill the cache.
+        paginator = getattr(self, "_paginator", None)
+        if request.method == "GET" and not request.user.is_authenticated and getattr(paginator, "canonical", True):
             response_cacheable_mark(response)
         return response
 
