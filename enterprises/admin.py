@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from shdt.core.admin import CodedReferenceAdmin, ImportLinkMixin
-from shdt.core.publishing_admin import PublicRowsInlineMixin, PublishableAdminMixin
+from shdt.core.models import PublicationJob, Status
+from shdt.core.publication import publication_job_create
+from shdt.core.publishing_admin import PublicRowsInlineMixin, PublishableAdminMixin, in_background
 from shdt.core.roles import can_publish
 from shdt.core.text import normalize_query
 
@@ -143,7 +145,14 @@ class EnterpriseAdmin(ImportLinkMixin, NormalisedSearchMixin, SimpleHistoryAdmin
 def publish_list(modeladmin, request, queryset):
     if not (can_publish(request.user, ListMembership) and request.user.has_perm("enterprises.add_listedition")):
         raise PermissionDenied
+    follow = None
     for annual_list in queryset:
+        entries = annual_list.memberships.filter(status=Status.NOTICE)
+        if in_background(entries):
+            # Too many entries for a web request: the worker publishes them and then
+            # freezes the edition; the reviewer follows it on the job's page.
+            follow = publish_list_in_background(modeladmin, request, annual_list, entries)
+            continue
         try:
             edition = annual_list_publish(annual_list, user=request.user)
         except ValidationError as error:
@@ -155,6 +164,26 @@ def publish_list(modeladmin, request, queryset):
             % {"number": edition.number, "year": annual_list.year, "rows": edition.row_count},
             messages.SUCCESS,
         )
+    return follow
+
+
+def publish_list_in_background(modeladmin, request, annual_list, entries):
+    """Queue the list's publication and its edition for the worker; return the job page to follow."""
+    from .tasks import annual_list_publish_task
+
+    job = publication_job_create(entries, to=Status.PUBLISHED, user=request.user)
+    result = annual_list_publish_task.enqueue(job.pk, annual_list.pk)
+    PublicationJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    modeladmin.message_user(
+        request,
+        _(
+            "The %(count)d entries of the %(year)d list will be published by the background worker, "
+            "which then freezes the edition; this page follows it."
+        )
+        % {"count": job.rows_total, "year": annual_list.year},
+        messages.INFO,
+    )
+    return HttpResponseRedirect(job.get_absolute_url())
 
 
 @admin.register(AnnualList)

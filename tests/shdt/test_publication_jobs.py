@@ -110,3 +110,28 @@ def test_a_job_runs_once():
     publication_job_run(job)
     publication_job_run(PublicationJob.objects.get(pk=job.pk))
     assert PublicationEvent.objects.count() == 3
+
+
+def test_publishing_a_large_list_and_freezing_its_edition_runs_on_the_worker(reviewer_client):
+    # *Annual lists → Publish the list and freeze an edition* on a list of more entries than
+    # a web request should wait for (20,000 through the admin without a timeout).
+    from enterprises.models import AnnualList, ListEdition
+    from tests.publishing import open_notice
+
+    annual_list = draft_list(2042, THRESHOLD + 1)
+    open_notice(annual_list.memberships.all(), reviewer_client.user)
+    data = {"action": "publish_list", ACTION_CHECKBOX_NAME: [annual_list.pk]}
+    response = reviewer_client.post(reverse("admin:enterprises_annuallist_changelist"), data)
+
+    job = PublicationJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert not ListEdition.objects.exists()
+    assert set(annual_list.memberships.values_list("status", flat=True)) == {Status.NOTICE}
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert (job.status, job.moved_count) == ("done", THRESHOLD + 1)
+    assert set(annual_list.memberships.values_list("status", flat=True)) == {Status.PUBLISHED}
+    edition = ListEdition.objects.get(annual_list=AnnualList.objects.get(year=2042))
+    assert (edition.number, edition.row_count, edition.published_by) == (1, THRESHOLD + 1, reviewer_client.user)
