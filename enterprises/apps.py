@@ -14,7 +14,10 @@ class EnterprisesConfig(AppConfig):
         from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership, PendingChange
         from .tables import CASE_STUDIES, ENTERPRISES
 
-        register_models(Enterprise, AnnualList, ListMembership, CaseStudy)
+        # An enterprise's own fields: editors propose changes to a public one, reviewers
+        # decide them and may change it directly (enterprises.review).
+        register_models(Enterprise, changed_by_reviewers=True)
+        register_models(AnnualList, ListMembership, CaseStudy)
         # Reference data, and the editions a reviewer publishes: editors only read them.
         register_models(BusinessType, edited_by_editors=False)
         register_models(ListEdition, edited_by_editors=False, added_by_reviewers=True)

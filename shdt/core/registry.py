@@ -23,6 +23,9 @@ class RegisteredModel:
     edited_by_editors: bool
     # Whether reviewers add its records (e.g. a list's editions, which they publish).
     added_by_reviewers: bool
+    # Whether reviewers change its records directly (what an editor's change to a public
+    # record only proposes for them to approve, e.g. an enterprise's fields).
+    changed_by_reviewers: bool = False
 
 
 _models: dict[str, RegisteredModel] = {}
@@ -30,7 +33,9 @@ _tables: dict[str, object] = {}
 _feed_sources: list[Callable] = []
 
 
-def register_models(*models, edited_by_editors: bool = True, added_by_reviewers: bool = False) -> None:
+def register_models(
+    *models, edited_by_editors: bool = True, added_by_reviewers: bool = False, changed_by_reviewers: bool = False
+) -> None:
     """
     Register models whose rows the public pages, downloads or API show: every save or
     delete renews the data version, so that no cache serves a page made before it. Bulk
@@ -38,7 +43,7 @@ def register_models(*models, edited_by_editors: bool = True, added_by_reviewers:
     """
     for model in models:
         label = model._meta.label_lower
-        _models[label] = RegisteredModel(model, edited_by_editors, added_by_reviewers)
+        _models[label] = RegisteredModel(model, edited_by_editors, added_by_reviewers, changed_by_reviewers)
         post_save.connect(_version_bump, sender=model, dispatch_uid=f"version-save-{label}")
         post_delete.connect(_version_bump, sender=model, dispatch_uid=f"version-delete-{label}")
 

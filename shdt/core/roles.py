@@ -3,7 +3,8 @@ The staff roles, as Django groups, kept in step with the registered models after
 migrate (and flush) by sync_roles:
 
 - 录入员 (editor): creates and edits drafts, imports spreadsheets;
-- 审核员 (reviewer): opens and closes public notices (公示), publishes and withdraws;
+- 审核员 (reviewer): opens and closes public notices (公示), publishes and withdraws,
+  decides editors' proposed changes to public records and may make such changes directly;
 - 只读 (viewer): reads everything in the admin and changes nothing.
 
 Superusers aside, an account can do what its groups allow and no more, in the admin,
@@ -47,6 +48,8 @@ def role_permissions() -> dict[str, set[str]]:
             grants[EDITOR] |= {f"{opts.app_label}.{action}_{opts.model_name}" for action in ("add", "change", "delete")}
         if entry.added_by_reviewers:
             grants[REVIEWER].add(f"{opts.app_label}.add_{opts.model_name}")
+        if entry.changed_by_reviewers:
+            grants[REVIEWER].add(f"{opts.app_label}.change_{opts.model_name}")
     for model in publishable_models():
         grants[REVIEWER].add(publish_permission(model))
     return grants
