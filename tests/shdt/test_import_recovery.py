@@ -412,7 +412,14 @@ def test_two_workers_taking_one_record_at_the_same_moment_run_it_once(committed_
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == []
-    assert sorted(result.get("new", 0) for result in results) == [0, 20]
+    if connection.vendor == "sqlite":
+        # SQLite's in-memory test database refuses a second writer at once ("table is
+        # locked") rather than making it wait: the refused worker takes nothing, as the one
+        # that loses the claim does on PostgreSQL.
+        assert all("locked" in str(error) for error in errors), errors
+        assert sorted(result.get("new", 0) for result in results) in ([0, 20], [20])
+    else:
+        assert errors == []
+        assert sorted(result.get("new", 0) for result in results) == [0, 20]
     assert Enterprise.history.filter(import_record=record).count() == 20
     assert ImportRecord.objects.get(pk=record.pk).status == "done"
