@@ -1,0 +1,67 @@
+"""
+The staff's admin, named and arranged as the registry's: the records first, in the order
+of the work (名录 and its records, then the reference tables, then the registry's own
+imports, notices and publication), and the system last — accounts, roles, tokens,
+sign-in attempts, background tasks — which only those who administer accounts see.
+
+It is Django's admin (every app registers with `admin.site` as usual): only the site's
+name and the index's order and section names are its own.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
+
+# The sections of the index, in this order; an app not named here comes after the named
+# record sections and before the system.
+RECORD_APPS = ("enterprises", "bases", "policies")
+REFERENCE_APPS = ("reference",)
+REGISTRY_APPS = ("shdt",)
+SYSTEM_APPS = ("auth", "authtoken", "otp_totp", "otp_static", "axes", "django_tasks_database")
+
+# Third-party sections in the staff's words (their own names are English: “Axes”,
+# “Django_Tasks_Db”); the registry's apps name themselves in their AppConfig.
+SECTION_NAMES = {
+    "auth": _("Accounts and roles"),
+    "authtoken": _("API tokens"),
+    "otp_totp": _("Authenticator apps"),
+    "otp_static": _("Recovery codes"),
+    "axes": _("Sign-in attempts"),
+    "django_tasks_database": _("Background tasks"),
+}
+
+
+class RegistryAdminSite(admin.AdminSite):
+    site_header = _("Shanghai Digital Trade Registry · Staff")
+    site_title = _("Shanghai Digital Trade Registry · Staff")
+    index_title = _("The registry's work")
+
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            if app["app_label"] in SECTION_NAMES:
+                app["name"] = SECTION_NAMES[app["app_label"]]
+        if not administers_accounts(request.user):
+            apps = [app for app in apps if app["app_label"] not in SYSTEM_APPS]
+        return sorted(apps, key=section_order)
+
+
+def administers_accounts(user) -> bool:
+    """Whether the system's sections are this account's business: superusers and those who manage users."""
+    return user.is_superuser or user.has_perm("auth.change_user")
+
+
+def section_order(app) -> tuple[int, int]:
+    label = app["app_label"]
+    for rank, labels in enumerate((RECORD_APPS, REFERENCE_APPS, REGISTRY_APPS)):
+        if label in labels:
+            return rank, labels.index(label)
+    if label in SYSTEM_APPS:
+        return 4, SYSTEM_APPS.index(label)
+    return 3, 0
+
+
+class RegistryAdminConfig(AdminConfig):
+    """Django's admin app, with the registry's site as `admin.site`."""
+
+    default_site = "shdt.core.admin_site.RegistryAdminSite"
