@@ -51,3 +51,16 @@ def test_the_system_comes_last_named_in_the_staffs_language(client, django_user_
     names = sections(client.get(INDEX, HTTP_ACCEPT_LANGUAGE="zh-hans"))
     assert names[-6:] == ["账户与角色", "接口令牌", "身份验证器", "恢复码", "登录尝试", "后台任务"]
     assert "Axes" not in names and "Django_Tasks_Db" not in names
+
+
+def test_the_imports_list_starts_an_import_and_names_its_tables(client, django_user_model):
+    signed_in(client, django_user_model, group=EDITOR)
+    changelist = reverse("admin:shdt_importrecord_changelist")
+    html = client.get(changelist, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f'href="{reverse("admin:shdt_importrecord_add")}" class="addlink">导入表格</a>' in html
+    assert reverse("admin:shdt_importrecord_template", args=["enterprises"]) in html
+    # The table filter names each table, not its code.
+    assert '?kind=enterprises"' in html
+    assert re.search(r'\?kind=enterprises"[^>]*>\s*企业', html)
+    upload = client.get(reverse("admin:shdt_importrecord_add"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r"At most [^<]* and \d{1,3}(,\d{3})+ rows", upload)
