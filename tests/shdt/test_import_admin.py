@@ -74,6 +74,8 @@ def test_staff_upload_preview_and_confirm(staff_client):
     assert preview.context["can_confirm"]
     html = preview.content.decode()
     assert "“闵行” → “徐汇”" in html and 'name="confirm"' in html
+    # A value that was not there reads as empty, not as a pair of quotes (issue 15).
+    assert "序号: (empty) → “1”" in html and "“” →" not in html
 
     confirmed = staff_client.post(location, {"confirm": "1"})
     assert confirmed.status_code == 302

@@ -104,11 +104,11 @@ class RowOutcome:
         if self.status == CHANGED:
             changes = "; ".join(
                 (
-                    _("%(column)s “%(old)s” → “%(new)s” (waits for review)")
+                    _("%(column)s %(old)s → %(new)s (waits for review)")
                     if c.pending
-                    else _("%(column)s “%(old)s” → “%(new)s”")
+                    else _("%(column)s %(old)s → %(new)s")
                 )
-                % {"column": c.column, "old": c.old, "new": c.new}
+                % {"column": c.column, "old": quoted(c.old), "new": quoted(c.new)}
                 for c in self.changes
             )
             return _("Row %(row)d: changed: %(record)s: %(changes)s") % {
@@ -206,3 +206,7 @@ class ImportResult:
         data["counts"] = self.counts()
         return data
 
+
+def quoted(value) -> str:
+    """A value as a preview shows it: in quotes, or “(empty)” where there is none (not “”)."""
+    return f"“{value}”" if value not in ("", None) else str(_("(empty)"))
