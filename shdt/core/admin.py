@@ -214,6 +214,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
             return self.act(request, record)
         preview = record.preview or {}
         rows = preview.get("rows", [])
+        similar_rows = [row for row in rows if row["status"] == "similar"]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import %(number)d: %(file)s") % {"number": record.pk, "file": record.file_name},
@@ -223,7 +224,10 @@ class ImportRecordAdmin(admin.ModelAdmin):
             "table_url": self.table_url(record.kind),
             "problems": [self.problem_text(problem) for problem in record.errors],
             "rows": [row for row in rows if row["status"] != "unchanged"],
-            "similar_rows": [row for row in rows if row["status"] == "similar"],
+            "similar_rows": similar_rows,
+            # Likely duplicates wait for a decision; they are not errors, and are counted apart
+            # (the record's error count holds both: either stops the import).
+            "error_only_count": max(record.error_count - len(similar_rows), 0),
             "pending_rows": [row for row in rows if any(change.get("pending") for change in row.get("changes", []))],
             "hidden_rows": preview.get("rows_total", 0) - len(rows),
             "can_confirm": self.can_confirm(request, record),

@@ -1,5 +1,6 @@
 """The admin's import: upload → preview → confirm, likely duplicates, background progress, templates."""
 
+import re
 import io
 import signal
 
@@ -137,6 +138,10 @@ def test_likely_duplicates_are_decided_in_the_preview(staff_client):
         (3, ["上海喜马拉雅科技有限公司"]),
     ]
     assert response.context["can_confirm"]
+    # Counted as what they are, not as errors with none listed (issue 15).
+    html = response.content.decode()
+    assert re.search(r'class="import-status-error">[^<]*: 0</span>', html)
+    assert re.search(r'class="import-status-similar">[^<]*: 2</span>', html)
     # Undecided rows keep the import from starting.
     staff_client.post(location, {"confirm": "1", "decision-2": "new"})
     assert Enterprise.objects.count() == 2
