@@ -50,7 +50,7 @@ class StaffUserChangeForm(UserChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["role"].initial = user_role(self.instance) or NO_ROLE
+            self.initial.setdefault("role", user_role(self.instance) or NO_ROLE)
 
 
 class RoleFilter(admin.SimpleListFilter):
