@@ -206,7 +206,8 @@ def test_the_user_form_sets_the_role_and_staff_status(staff_client):
     form = staff_client.get(user_change_url(user)).context["adminform"].form
     assert form["role"].value() == REVIEWER
     # The superuser's groups widget ticks 审核员 and the other group; the role field says editor.
-    response = staff_client.post(user_change_url(user), change_form(user, role=EDITOR, groups=[other.pk, Group.objects.get(name=REVIEWER).pk]))
+    ticked = [other.pk, Group.objects.get(name=REVIEWER).pk]
+    response = staff_client.post(user_change_url(user), change_form(user, role=EDITOR, groups=ticked))
     assert response.status_code == 302
     user.refresh_from_db()
     assert role_groups(user) == {EDITOR} and user.is_staff
@@ -255,7 +256,8 @@ def test_an_account_administrator_adds_a_user_with_a_role_but_no_superuser(accou
 
     # Nor by changing an account, their own included.
     for account in (user, get_user_model().objects.get(username="admin1")):
-        response = account_admin_client.post(user_change_url(account), change_form(account, role=user_role(account), is_superuser="on"))
+        form = change_form(account, role=user_role(account), is_superuser="on")
+        response = account_admin_client.post(user_change_url(account), form)
         assert response.status_code == 302
         account.refresh_from_db()
         assert not account.is_superuser
