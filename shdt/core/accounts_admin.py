@@ -4,8 +4,8 @@ and *staff status* by hand. Saving the form gives the account exactly that role
 (staff_role_set), as `manage.py create_staff` does.
 
 Only a superuser sees and sets *superuser status*, the groups and single permissions, and
-only a superuser changes a superuser's account (and so its password): an account
-administrator (账户管理员) gives roles, never more than a role.
+only a superuser changes an account that holds more than a role (a superuser's, and so its
+password): an account administrator (账户管理员) gives roles, never more than a role.
 
 Registered in place of django.contrib.auth's UserAdmin when this module is imported
 (shdt.core.apps.CoreConfig.ready, after the admin's autodiscover).
@@ -18,7 +18,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from .roles import ROLE_LABELS, ROLES, staff_role_set, user_role
+from .roles import ROLE_LABELS, ROLES, holds_more_than_a_role, staff_role_set, user_role
 
 NO_ROLE = ""
 NO_ROLE_FILTER = "none"
@@ -112,13 +112,14 @@ class StaffUserAdmin(UserAdmin):
         return super().get_queryset(request).prefetch_related("groups")
 
     def has_change_permission(self, request, obj=None):
-        # A superuser's account (its password, its name, its role) is changed by a superuser only.
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        # An account that may do more than a role (a superuser's, say) — its password, its
+        # name, its role — is changed by a superuser only.
+        if obj is not None and not request.user.is_superuser and holds_more_than_a_role(obj):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if obj is not None and not request.user.is_superuser and holds_more_than_a_role(obj):
             return False
         return super().has_delete_permission(request, obj)
 

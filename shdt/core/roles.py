@@ -141,6 +141,20 @@ def user_role(user) -> str | None:
     return next((role for role in ROLES if role in names), None)
 
 
+def holds_more_than_a_role(user) -> bool:
+    """
+    Whether `user` may do more than a role allows: a superuser, or an account given single
+    permissions or a group with permissions beyond the roles. Only a superuser changes such
+    an account (shdt.core.accounts_admin), lest an account administrator take it over by
+    setting its password.
+    """
+    return (
+        user.is_superuser
+        or user.user_permissions.exists()
+        or user.groups.exclude(name__in=ROLES).filter(permissions__isnull=False).exists()
+    )
+
+
 @transaction.atomic
 def staff_role_set(user, role: str | None) -> None:
     """

@@ -273,6 +273,18 @@ def test_an_account_administrator_cannot_change_a_superuser(account_admin_client
     assert signed_in("boss", PASSWORD) == boss
 
 
+def test_an_account_administrator_cannot_change_an_account_with_more_than_a_role(account_admin_client):
+    from django.contrib.auth.models import Permission
+
+    strong = get_user_model().objects.create_user("strong", password=PASSWORD, is_staff=True)
+    strong.user_permissions.add(Permission.objects.get(codename="publish_listmembership"))
+    assert account_admin_client.post(user_change_url(strong), change_form(strong, role="")).status_code == 403
+    strong.user_permissions.clear()
+    assert account_admin_client.post(user_change_url(strong), change_form(strong, role=VIEWER)).status_code == 302
+    strong.refresh_from_db()
+    assert role_groups(strong) == {VIEWER}
+
+
 def test_an_account_administrator_sees_no_record(account_admin_client):
     assert account_admin_client.get(ENTERPRISES).status_code == 403
     assert account_admin_client.get(MEMBERSHIPS).status_code == 403
