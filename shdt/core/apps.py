@@ -16,7 +16,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import versioning
+        from . import accounts_admin, versioning  # noqa: F401 (accounts_admin registers the user admin)
         from .models import Notice
         from .registry import register_models
 
