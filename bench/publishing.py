@@ -15,13 +15,12 @@ import time
 
 from django.db import connection, transaction
 
+from .importing import _raw_delete
+
 # List years no real list has (bench/importing.py uses 2900 and up).
 FIRST_YEAR = 2800
 
 
-def _raw_delete(queryset) -> int:
-    # No signals: a queryset delete would write a history row for each record it deletes.
-    return queryset._raw_delete(queryset.db)
 
 
 def bulk_create_entries(year: int, rows: int) -> int:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from .history import history_enabled, history_insert_select
 from .models import Notice, PublicationEvent, PublicationJob, PublicationJobRecord, Status
 from .roles import can_publish
+from .sql_select import select_sql
 from .versioning import data_version_bump
 
 # Which states each move starts from.
@@ -68,7 +69,7 @@ def records_move(queryset, *, to: Status, user, notice: Notice | None = None) ->
     with connection.cursor() as cursor:
         # Dropped at the end, or with everything else when the transaction rolls back.
         cursor.execute(f"CREATE TEMPORARY TABLE {quote(MOVING_TABLE)} (id bigint PRIMARY KEY)")
-        sql, params = _sql(selected)
+        sql, params = select_sql(selected)
         cursor.execute(f"INSERT INTO {quote(MOVING_TABLE)} (id) {sql}", params)
         count = cursor.rowcount
         moving = model._default_manager.filter(pk__in=RawSQL(f"SELECT id FROM {quote(MOVING_TABLE)}", ()))
@@ -131,14 +132,10 @@ def insert_select(target, columns: dict, queryset: QuerySet, connection) -> int:
     # Aliases the model's fields cannot clash with; values() selects them in this order.
     selected = queryset.values(**{f"insert_select_{index}": value for index, value in enumerate(columns.values())})
     with connection.cursor() as cursor:
-        sql, params = _sql(selected)
+        sql, params = select_sql(selected)
         cursor.execute(f"INSERT INTO {quote(target._meta.db_table)} ({', '.join(names)}) {sql}", params)
         return cursor.rowcount
 
-
-def _sql(queryset: QuerySet) -> tuple[str, tuple]:
-    """The SELECT of a queryset and its parameters, as shdt.core.sql_exports takes them."""
-    return queryset.query.get_compiler(using=queryset.db).as_sql()
 
 
 def publication_job_create(queryset, *, to: Status, user, notice: Notice | None = None) -> PublicationJob:

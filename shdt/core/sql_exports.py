@@ -20,6 +20,7 @@ from django.db.models import Expression, Func, IntegerField, QuerySet, TextField
 from django.db.models.functions import RowNumber
 
 from . import exports
+from .sql_select import select_sql
 
 COPY_CHUNK_BYTES = 64 * 1024
 XLSX_FETCH_ROWS = 5000
@@ -123,7 +124,7 @@ def compiled_sql(queryset: QuerySet) -> str:
     """The queryset's SQL with its parameters bound (COPY takes no parameters)."""
     import psycopg  # only here: SQLite needs none of this module's SQL
 
-    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    sql, params = select_sql(queryset)
     connection = connections[queryset.db]
     connection.ensure_connection()
     return psycopg.ClientCursor(connection.connection).mogrify(sql, params)
