@@ -17,6 +17,8 @@ from itertools import islice
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import prefetch_related_objects
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -156,14 +158,36 @@ class RecentChangeFilterSet(django_filters.FilterSet):
 
 @dataclass(frozen=True)
 class RecentChange:
-    """One change on the recent changes page: the history row and its kind of record."""
+    """One change on the recent changes page: the history row, its kind of record and the record as the row holds it."""
 
     model: type
     entry: object
+    record: object
+
+    @property
+    def kind(self) -> str:
+        return self.model._meta.verbose_name
 
     @property
     def record_text(self) -> str:
-        return str(self.entry.instance)
+        try:
+            return str(self.record)
+        except (ObjectDoesNotExist, AttributeError):
+            # A record named by a related one that is gone (a list entry of a deleted enterprise).
+            return f"{self.kind} #{self.entry.id}"
+
+
+def page_records(model, entries: list) -> list:
+    """
+    The records as the history rows hold them (simple-history's history_object: built from
+    the row, where `instance` would read the record's excluded fields again, a query per
+    row), with the records they name fetched a query per relation, not per row: a list
+    entry's name is its list's year and its enterprise's name.
+    """
+    records = [entry.history_object for entry in entries]
+    relations = [field.name for field in model._meta.fields if field.many_to_one]
+    prefetch_related_objects(records, *relations)
+    return records
 
 
 class RecentChanges:
@@ -198,9 +222,10 @@ class RecentChanges:
         rows = {}
         for model in {model for _date, _pk, model in newest}:
             pks = [pk for _date, pk, each in newest if each is model]
-            for entry in self.querysets[model].filter(history_id__in=pks).select_related("history_user", "import_record"):
-                rows[model, entry.pk] = entry
-        return [RecentChange(model, rows[model, pk]) for _date, pk, model in newest if (model, pk) in rows]
+            entries = list(self.querysets[model].filter(history_id__in=pks).select_related("history_user", "import_record"))
+            for entry, record in zip(entries, page_records(model, entries)):
+                rows[model, entry.pk] = RecentChange(model, entry, record)
+        return [rows[model, pk] for _date, pk, model in newest if (model, pk) in rows]
 
 
 def recent_changes(filterset: RecentChangeFilterSet) -> RecentChanges:

@@ -202,6 +202,8 @@ def test_recent_changes_lists_every_kind_newest_first_each_linked_to_its_history
     ]
     html = response.content.decode()
     assert f'href="{history_url(changes["enterprise"])}"' in html and f'href="{history_url(changes["policy"])}"' in html
+    chinese = staff_client.get(RECENT, {"model": "policies.policy"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert re.search(r"<td>ann</td>\s*<td>政策文件</td>\s*<td><a [^>]+>《近期政策》</a></td>\s*<td>已创建</td>", chinese)
 
 
 def test_recent_changes_by_user(staff_client, changes):
@@ -261,3 +263,25 @@ def test_the_index_links_to_recent_changes_for_those_who_may_see_them(client, dj
     assert re.search(rf'<a href="{RECENT}"[^>]*>近期修改</a>', html)
     client.force_login(staff_user(django_user_model, "nobody"))
     assert RECENT not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_recent_changes_cost_the_same_few_queries_however_many_rows_a_page_shows(staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import put_on_list
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = staff_client.get(RECENT)
+        assert response.status_code == 200
+        return len(captured)
+
+    put_on_list(make_enterprise("上海条目一科技有限公司"))
+    few = queries()
+    for number in range(2, 12):
+        put_on_list(make_enterprise(f"上海条目{number}号科技有限公司"))
+    many = queries()
+    texts = [row["change"].record_text for row in staff_client.get(RECENT).context["rows"]]
+    assert "2022 · 11 · 上海条目11号科技有限公司" in texts
+    assert many == few
