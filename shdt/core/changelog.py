@@ -80,16 +80,25 @@ def history_change_rows(model, record, previous) -> list[dict]:
     """
     The changes ({"field", "old", "new"}, as staff read them) that the history row
     `record` made after `previous`, the record's row before it, in the order of the
-    record's fields; none for a creation.
+    record's fields. A creation shows each value it was created with, from “(empty)”.
     """
-    if previous is None or record.history_type == "+":
+    if record.history_type == "+":
+        changes = [
+            ModelChange(field.name, None, getattr(record, field.name))
+            for field in record.tracked_fields
+            if (field.editable or field.name in ALSO_LOGGED)
+            and not field.primary_key
+            and getattr(record, field.attname) not in (None, "")
+        ]
+    elif previous is None:
         return []
-    # simple-history compares the fields a form edits; the publication state is compared here.
-    changes = list(record.diff_against(previous, foreign_keys_are_objs=True).changes)
-    for field in record.tracked_fields:
-        if field.name in ALSO_LOGGED and not field.editable:
-            if getattr(previous, field.attname) != getattr(record, field.attname):
-                changes.append(ModelChange(field.name, getattr(previous, field.name), getattr(record, field.name)))
+    else:
+        # simple-history compares the fields a form edits; the publication state is compared here.
+        changes = list(record.diff_against(previous, foreign_keys_are_objs=True).changes)
+        for field in record.tracked_fields:
+            if field.name in ALSO_LOGGED and not field.editable:
+                if getattr(previous, field.attname) != getattr(record, field.attname):
+                    changes.append(ModelChange(field.name, getattr(previous, field.name), getattr(record, field.name)))
     order = [field.name for field in model._meta.fields]
     changes.sort(key=lambda change: order.index(change.field) if change.field in order else len(order))
     delta = ModelDelta(changes, [change.field for change in changes], previous, record)
@@ -104,7 +113,10 @@ def with_changes(model, records: list) -> None:
     of its history): each is compared with the next, the last with the row before it.
     """
     for index, record in enumerate(records):
-        previous = records[index + 1] if index + 1 < len(records) else record.prev_record
+        if index + 1 < len(records):
+            previous = records[index + 1]
+        else:
+            previous = record.prev_record if record.history_type != "+" else None
         record.history_delta_changes = history_change_rows(model, record, previous)
 
 

@@ -102,7 +102,12 @@ def test_an_edit_in_the_admin_shows_who_when_and_each_field_from_what_to_what(st
     assert newest["date"] >= before
     # Labels, not field names; a region by its (English) name, not its id; nothing as (empty).
     assert newest["changes"] == ["English name: (empty) → “History Tech”", f"Region: “{pudong.name_en}” → “{xuhui.name_en}”"]
-    assert (created["type"], created["changes"]) == ("+", [])
+    # A creation shows what the record was created with.
+    cloud = BusinessType.objects.get(code="cloud")
+    assert (created["type"], created["changes"]) == (
+        "+",
+        ["Name: (empty) → “上海历史科技有限公司”", f"Business type: (empty) → “{cloud.name_en}”", f"Region: (empty) → “{pudong.name_en}”"],
+    )
     html = staff_client.get(history_url(enterprise)).content.decode()
     assert "<strong>English name:</strong> (empty) → “History Tech”" in html
     assert "by hand" in html and ">staff<" in html
@@ -285,3 +290,15 @@ def test_recent_changes_cost_the_same_few_queries_however_many_rows_a_page_shows
     texts = [row["change"].record_text for row in staff_client.get(RECENT).context["rows"]]
     assert "2022 · 11 · 上海条目11号科技有限公司" in texts
     assert many == few
+
+
+@pytest.mark.usefixtures("english")
+def test_a_deleted_record_keeps_its_change_log(staff_client):
+    policy = make_policy("《已删除政策》", status=Status.DRAFT)
+    url, pk = history_url(policy), policy.pk
+    policy.delete()
+    policy.pk = pk  # Django forgets a deleted record's id; its history does not
+    (deleted,) = [row for row in staff_client.get(RECENT).context["rows"] if row["change"].entry.history_type == "-"]
+    assert (deleted["change"].record_text, deleted["url"]) == ("《已删除政策》", url)
+    types = [row["type"] for row in history_rows(staff_client, policy)]
+    assert types == ["-", "+"]
