@@ -50,7 +50,8 @@ class RegistryAdminSite(admin.AdminSite):
     # The recent changes across all records (issue 15): a page of the site, not of a model.
 
     def get_urls(self):
-        return [path("recent-changes/", self.admin_view(self.recent_changes_view), name="recent_changes"), *super().get_urls()]
+        recent = path("recent-changes/", self.admin_view(self.recent_changes_view), name="recent_changes")
+        return [recent, *super().get_urls()]
 
     def recent_changes_view(self, request):
         # Imported when first asked: the admin site is made before the models are loaded.
@@ -77,7 +78,14 @@ def recent_changes_link(apps: list, url: str) -> None:
     for app in apps:
         if url and app["app_label"] in REGISTRY_APPS:
             app["models"].append(
-                {"name": _("Recent changes"), "object_name": "RecentChanges", "admin_url": url, "add_url": None, "view_only": True, "perms": {"view": True}}
+                {
+                    "name": _("Recent changes"),
+                    "object_name": "RecentChanges",
+                    "admin_url": url,
+                    "add_url": None,
+                    "view_only": True,
+                    "perms": {"view": True},
+                }
             )
 
 

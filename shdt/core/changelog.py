@@ -38,8 +38,9 @@ RECENT_CHANGES_MAX = 5000
 def value_text(field, value) -> str:
     """
     A field's value as the change log shows it: a choice by its label, a related record
-    by its name (a reference row's in the reader's language), yes or no, a date in the reader's format, in quotes; “(empty)” where there
-    is none, as an import's preview shows it.
+    by its name (a reference row's in the reader's language), yes or no, a date in the
+    reader's format, in quotes; “(empty)” where there is none, as an import's preview
+    shows it (shdt.core.imports.results.quoted).
     """
     if value is None or value == "" or value == []:
         return quoted(None)
@@ -223,7 +224,8 @@ class RecentChanges:
     def __getitem__(self, index: slice) -> list[RecentChange]:
         if not isinstance(index, slice) or index.step not in (None, 1):
             raise TypeError("RecentChanges is read by pages (a slice).")
-        start, stop = index.start or 0, min(index.stop if index.stop is not None else self.limit, self.limit * len(self.querysets))
+        start = index.start or 0
+        stop = min(index.stop if index.stop is not None else self.limit, self.limit * len(self.querysets))
         if stop <= start:
             return []
         heads = [
