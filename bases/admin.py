@@ -1,7 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from shdt.core.admin import CodedReferenceAdmin, ImportLinkMixin
+from shdt.core.changelog_admin import RegistryHistoryAdmin
 from shdt.core.publishing_admin import PartOfPublishableInlineMixin, PublishableAdminMixin
 
 from .models import BaseDomain, ExportBase, Recognition
@@ -16,7 +16,7 @@ class RecognitionInline(PartOfPublishableInlineMixin, admin.TabularInline):
 
 
 @admin.register(ExportBase)
-class ExportBaseAdmin(PublishableAdminMixin, ImportLinkMixin, SimpleHistoryAdmin):
+class ExportBaseAdmin(PublishableAdminMixin, ImportLinkMixin, RegistryHistoryAdmin):
     import_kind = "bases"
     list_display = ["name", "category", "domain", "region", "recognised", "updated_at"]
     list_filter = ["category", "domain", "region", "recognitions__year"]
@@ -36,7 +36,7 @@ class ExportBaseAdmin(PublishableAdminMixin, ImportLinkMixin, SimpleHistoryAdmin
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(SimpleHistoryAdmin):
+class RecognitionAdmin(RegistryHistoryAdmin):
     """Recognitions are edited on their base; listed here so that their history can be read."""
 
     list_display = ["base", "year", "batch", "source"]

@@ -10,9 +10,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from shdt.core.admin import CodedReferenceAdmin, ImportLinkMixin
+from shdt.core.changelog_admin import RegistryHistoryAdmin
 from shdt.core.models import PublicationJob, Status
 from shdt.core.publication import publication_job_create
 from shdt.core.publishing_admin import PublicRowsInlineMixin, PublishableAdminMixin, in_background
@@ -66,7 +66,7 @@ class NormalisedSearchMixin:
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ImportLinkMixin, NormalisedSearchMixin, SimpleHistoryAdmin):
+class EnterpriseAdmin(ImportLinkMixin, NormalisedSearchMixin, RegistryHistoryAdmin):
     import_kind = "enterprises"
     list_display = ["name", "business_type", "region", "list_years", "has_case_study", "updated_at"]
     list_filter = ["business_type", "region", "memberships__annual_list"]
@@ -187,7 +187,7 @@ def publish_list_in_background(modeladmin, request, annual_list, entries):
 
 
 @admin.register(AnnualList)
-class AnnualListAdmin(SimpleHistoryAdmin):
+class AnnualListAdmin(RegistryHistoryAdmin):
     list_display = ["year", "title", "enterprise_count", "source"]
     search_fields = ["year", "title"]
 
@@ -206,7 +206,7 @@ class AnnualListAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ListMembership)
-class ListMembershipAdmin(PublishableAdminMixin, ImportLinkMixin, SimpleHistoryAdmin):
+class ListMembershipAdmin(PublishableAdminMixin, ImportLinkMixin, RegistryHistoryAdmin):
     import_kind = "enterprises"
     list_display = ["serial", "enterprise", "annual_list"]
     list_display_links = ["serial", "enterprise"]
@@ -218,7 +218,7 @@ class ListMembershipAdmin(PublishableAdminMixin, ImportLinkMixin, SimpleHistoryA
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(PublishableAdminMixin, ImportLinkMixin, NormalisedSearchMixin, SimpleHistoryAdmin):
+class CaseStudyAdmin(PublishableAdminMixin, ImportLinkMixin, NormalisedSearchMixin, RegistryHistoryAdmin):
     import_kind = "case_studies"
     search_text_field = "enterprise__search_text"
     list_display = ["serial", "enterprise", "report_year", "trade_volume"]

@@ -1,15 +1,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from shdt.core.admin import ImportLinkMixin
+from shdt.core.changelog_admin import RegistryHistoryAdmin
 from shdt.core.publishing_admin import PublishableAdminMixin
 
 from .models import Policy
 
 
 @admin.register(Policy)
-class PolicyAdmin(PublishableAdminMixin, ImportLinkMixin, SimpleHistoryAdmin):
+class PolicyAdmin(PublishableAdminMixin, ImportLinkMixin, RegistryHistoryAdmin):
     import_kind = "policies"
     list_display = ["published_on", "title", "issuer", "period"]
     list_filter = ["issuer"]

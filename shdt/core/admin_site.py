@@ -10,6 +10,7 @@ name and the index's order and section names are its own.
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 # The sections of the index, in this order; an app not named here comes after the named
@@ -43,7 +44,49 @@ class RegistryAdminSite(admin.AdminSite):
                 app["name"] = SECTION_NAMES[app["app_label"]]
         if not administers_accounts(request.user):
             apps = [app for app in apps if app["app_label"] not in SYSTEM_APPS]
+        recent_changes_link(apps, self.recent_changes_url(request))
         return sorted(apps, key=section_order)
+
+    # The recent changes across all records (issue 15): a page of the site, not of a model.
+
+    def get_urls(self):
+        recent = path("recent-changes/", self.admin_view(self.recent_changes_view), name="recent_changes")
+        return [recent, *super().get_urls()]
+
+    def recent_changes_view(self, request):
+        # Imported when first asked: the admin site is made before the models are loaded.
+        from .changelog_admin import recent_changes_view
+
+        return recent_changes_view(self, request)
+
+    def recent_changes_url(self, request) -> str:
+        """The recent changes page, or "" if the account may see no record's changes."""
+        from .changelog import change_models
+        from .changelog_admin import may_view_changes
+
+        if not change_models(may_view_changes(self, request)):
+            return ""
+        return reverse("admin:recent_changes", current_app=self.name)
+
+    def each_context(self, request):
+        # For any admin page that links to it (the index lists it with the registry's own pages).
+        return {**super().each_context(request), "recent_changes_url": self.recent_changes_url(request)}
+
+
+def recent_changes_link(apps: list, url: str) -> None:
+    """List the recent changes page with the registry's own pages (imports, notices, publication), where the account sees them."""
+    for app in apps:
+        if url and app["app_label"] in REGISTRY_APPS:
+            app["models"].append(
+                {
+                    "name": _("Recent changes"),
+                    "object_name": "RecentChanges",
+                    "admin_url": url,
+                    "add_url": None,
+                    "view_only": True,
+                    "perms": {"view": True},
+                }
+            )
 
 
 def administers_accounts(user) -> bool:
