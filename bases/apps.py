@@ -7,11 +7,13 @@ class BasesConfig(AppConfig):
     verbose_name = _("Export bases")
 
     def ready(self):
-        from shdt.core.registry import register_models, register_tables
+        from shdt.core.registry import register_models, register_sitemap, register_tables
 
         from .models import BaseDomain, ExportBase, Recognition
+        from .sitemaps import ExportBaseSitemap
         from .tables import EXPORT_BASES
 
         register_models(ExportBase, Recognition)
         register_models(BaseDomain, edited_by_editors=False)
         register_tables(EXPORT_BASES)
+        register_sitemap("bases", ExportBaseSitemap)

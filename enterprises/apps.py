@@ -7,11 +7,12 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self):
-        from shdt.core.registry import register_feed_source, register_models, register_tables
+        from shdt.core.registry import register_feed_source, register_models, register_sitemap, register_tables
 
         from . import signals
         from .feed import edition_feed_entries
         from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership, PendingChange
+        from .sitemaps import EnterpriseSitemap, ListEditionSitemap
         from .tables import CASE_STUDIES, ENTERPRISES
 
         # An enterprise's own fields: editors propose changes to a public one, reviewers
@@ -26,4 +27,6 @@ class EnterprisesConfig(AppConfig):
         register_models(PendingChange, edited_by_editors=False)
         register_tables(ENTERPRISES, CASE_STUDIES)
         register_feed_source(edition_feed_entries)
+        register_sitemap("enterprises", EnterpriseSitemap)
+        register_sitemap("editions", ListEditionSitemap)
         signals.connect(self)

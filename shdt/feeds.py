@@ -19,7 +19,8 @@ class ChangeFeed(Feed):
     author_name = gettext_lazy("Shanghai Municipal Commission of Commerce")
 
     def link(self):
-        return reverse("home")
+        # The feed's alternate: the same changes as a page, for a person whose browser opens the feed.
+        return reverse("changes")
 
     def feed_url(self):
         return reverse("change_feed")

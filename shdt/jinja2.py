@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
+from shdt.core.links import canonical_url
 from shdt.core.templatetags.registry import localized, volume
 from shdt.core.templating import DJANGO_FILTERS
 
@@ -21,6 +22,6 @@ def environment(**options) -> Environment:
     options["extensions"] = [*options.get("extensions", ()), "jinja2.ext.i18n", "shdt.core.templating.DjangoTranslationTags"]
     env = Environment(**options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
-    env.globals.update(url=url, static=static)
+    env.globals.update(url=url, static=static, canonical_url=canonical_url)
     env.filters.update(DJANGO_FILTERS, localized=localized, volume=volume)
     return env

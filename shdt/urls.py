@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from .feeds import ChangeFeed
-from .views import HomeView, StatsView
+from shdt.core.sitemaps import sitemaps
+
+from .views import ChangesView, HomeView, SiteMapView, StatsView, favicon_ico, robots_txt
 
 # 503 with a page in the visitor's language while the database is away, the 500 page otherwise.
 handler500 = "shdt.core.outages.server_error"
@@ -18,6 +21,14 @@ urlpatterns = [
     path("policies/", include("policies.urls")),
     path("stats/", StatsView.as_view(), name="stats"),
     path("feed/", ChangeFeed(), name="change_feed"),
+    path("changes/", ChangesView.as_view(), name="changes"),
+    path("site-map/", SiteMapView.as_view(), name="site_map"),
+    # For search engines: the sitemap (an index of sections, each paged at 50,000 addresses) and robots.txt.
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps(), "sitemap_url_name": "sitemap_section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps()}, name="sitemap_section"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    # Browsers ask for /favicon.ico whatever the page says; the site's icon is an SVG.
+    path("favicon.ico", favicon_ico),
     path("api/", include("shdt.api_urls")),
     # Switching the language changes nothing but a cookie, so it needs no CSRF token; with
     # none in the form, public pages carry no per-visitor token and can be cached whole.

@@ -1,6 +1,9 @@
-"""The home page and the statistics page: what the public sees, counted."""
+"""The home page, the statistics page and the pages that help find the rest (changes, site map, robots.txt)."""
 
 from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 from bases.models import ExportBase
@@ -10,7 +13,13 @@ from policies.models import Policy
 
 from shdt.core.caching import VersionedResponseCacheMixin
 from shdt.core.charts import bar_chart
+from shdt.core.feed import feed_entries
+from shdt.core.links import absolute_url
 from shdt.core.models import PUBLIC_STATUSES
+
+
+# The downloads of the public lists: crawlers leave them to people (the API serves the data).
+DOWNLOAD_URL_NAMES = ("enterprise_download", "exportbase_download", "policy_download")
 
 
 def latest_public_list():
@@ -73,3 +82,43 @@ def _on(annual_list) -> Q:
     if annual_list is None:
         return Q(pk__in=[])
     return Q(enterprises__memberships__annual_list=annual_list, enterprises__memberships__status__in=PUBLIC_STATUSES)
+
+
+class ChangesView(VersionedResponseCacheMixin, TemplateView):
+    """The change feed as a page: what /feed/ gives feed readers, for a person's browser."""
+
+    template_name = "changes.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entries=feed_entries(), **kwargs)
+
+
+class SiteMapView(VersionedResponseCacheMixin, TemplateView):
+    """网站地图: every public section of the site and the lists' editions, on one page."""
+
+    template_name = "site_map.html"
+
+    def get_context_data(self, **kwargs):
+        annual_lists = AnnualList.objects.filter(memberships__status__in=PUBLIC_STATUSES).distinct().order_by("-year")
+        return super().get_context_data(
+            annual_lists=annual_lists,
+            bases=ExportBase.objects.public().order_by("name").only("name", "slug"),
+            **kwargs,
+        )
+
+
+def robots_txt(request):
+    """Crawlers may read every public page; not the staff's, and not the downloads (the API serves data)."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        *(f"Disallow: {reverse(name, kwargs={'fmt': 'csv'}).removesuffix('csv')}" for name in DOWNLOAD_URL_NAMES),
+        "",
+        f"Sitemap: {absolute_url(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def favicon_ico(request):
+    # Asked for at the request, not at import: the static file's hashed name needs collectstatic's manifest.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

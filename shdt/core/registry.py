@@ -31,6 +31,7 @@ class RegisteredModel:
 _models: dict[str, RegisteredModel] = {}
 _tables: dict[str, object] = {}
 _feed_sources: list[Callable] = []
+_sitemaps: dict[str, type] = {}
 
 
 def register_models(
@@ -98,3 +99,17 @@ def register_feed_source(entries: Callable) -> None:
 
 def feed_sources() -> Iterable[Callable]:
     return tuple(_feed_sources)
+
+
+def register_sitemap(section: str, sitemap: type) -> None:
+    """
+    Register a sitemap (a django.contrib.sitemaps.Sitemap, usually a
+    shdt.core.sitemaps.RecordSitemap) of an app's public pages, under /sitemap-<section>.xml.
+    """
+    if section in _sitemaps and _sitemaps[section] is not sitemap:
+        raise ValueError(f"Two sitemaps are named {section!r}.")
+    _sitemaps[section] = sitemap
+
+
+def registered_sitemaps() -> dict[str, type]:
+    return dict(_sitemaps)

@@ -265,7 +265,7 @@ def test_the_anonymous_are_sent_to_sign_in(client, changes):
 def test_the_index_links_to_recent_changes_for_those_who_may_see_them(client, django_user_model):
     client.force_login(staff_user(django_user_model, "editor", group=EDITOR))
     html = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert re.search(rf'<a href="{RECENT}"[^>]*>近期修改</a>', html)
+    assert re.search(rf'<a href="{RECENT}"[^>]*>最近变更</a>', html)
     client.force_login(staff_user(django_user_model, "nobody"))
     assert RECENT not in client.get(reverse("admin:index")).content.decode()
 
