@@ -32,6 +32,14 @@ LEGAL_FORMS = (
 _FORM_ENDINGS = sorted({form[:i] for form in LEGAL_FORMS for i in range(2, len(form) + 1)}, key=len, reverse=True)
 # A parenthesised part short enough to be a mark ((上海), （中国）, (集团)), not a name.
 _PARENTHESES = re.compile(r"\([^()]{0,12}\)")
+# Region marks in front, legal forms behind, any number of each; the shortest core that is
+# not empty. One expression: it runs over every name and alias of the registry at each import.
+_MARKS = re.compile(
+    "^(?:{})*(?P<core>.+?)(?:{})*$".format(
+        "|".join(map(re.escape, REGION_PREFIXES)), "|".join(map(re.escape, _FORM_ENDINGS))
+    ),
+    re.DOTALL,
+)
 
 
 def name_key(name: str) -> str:
@@ -46,31 +54,36 @@ def name_key(name: str) -> str:
     never becomes empty (上海有限公司 keeps 有限).
     """
     text = _PARENTHESES.sub("", normalize_name(name))
-    changed = True
-    while changed:
-        changed = False
-        for prefix in REGION_PREFIXES:
-            if text.startswith(prefix) and len(text) > len(prefix):
-                text, changed = text[len(prefix) :], True
-                break
-        for form in _FORM_ENDINGS:
-            if text.endswith(form) and len(text) > len(form):
-                text, changed = text[: -len(form)], True
-                break
-    return text
+    match = _MARKS.match(text)
+    return match["core"] if match else text
 
 
-def _as_written(chars: str) -> list[str]:
-    """Latin letters and digits sound as they are written (one function, so that pinyin can cache it)."""
-    return [chars]
+# The toneless pinyin of each character met so far: a few thousand characters at most.
+_CHAR_SOUNDS: dict[str, str] = {}
 
 
 def sound_key(name: str) -> str:
     """
     Return how name_key(name) is said: its toneless pinyin, with letters and digits as
     written. 海隆软件 and 海龙软件 give hailongruanjian; 海捷软件 gives haijieruanjian.
+
+    Character by character, each in its most common reading (shdt.core.text.lazy_pinyin
+    of the character alone), not cut into words as search's pinyin is: a brand is seldom
+    a word of the dictionary, the same characters always sound the same, and the
+    registry's 200,000 names and aliases are keyed at each import, twenty times faster so.
     """
-    return "".join(lazy_pinyin(name_key(name), style=Style.NORMAL, errors=_as_written))
+    sounds = []
+    for char in name_key(name):
+        sound = _CHAR_SOUNDS.get(char)
+        if sound is None:
+            sound = _CHAR_SOUNDS[char] = "".join(lazy_pinyin(char, style=Style.NORMAL, errors=_as_written))
+        sounds.append(sound)
+    return "".join(sounds)
+
+
+def _as_written(chars: str) -> list[str]:
+    """Latin letters and digits sound as they are written (one function, so that pinyin can cache it)."""
+    return [chars]
 
 
 def find_similar(
