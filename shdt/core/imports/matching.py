@@ -13,9 +13,9 @@ from ..text import lazy_pinyin, normalize_name
 
 # What a registered name carries beside the company itself. A region mark says where the
 # company is registered, not which company it is: 博彦科技（上海）有限公司 is 博彦科技 in
-# Shanghai, and the report writes 海隆软件 and 上海海隆软件 for one company. Longest first.
+# Shanghai, and the report writes 海隆软件 and 上海海隆软件 for one company.
 REGION_PREFIXES = ("上海市", "上海", "中国")
-# Legal forms, longest first; stripped from the end again and again (集团有限公司 is both).
+# Legal forms; any number of them are set aside at the end (集团有限公司 is two).
 LEGAL_FORMS = (
     "股份有限公司",
     "有限责任公司",
