@@ -21,9 +21,18 @@ def main() -> None:
     parser.add_argument("--database", default="shdt_bench", help="PostgreSQL database to build or reuse")
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the database")
     parser.add_argument(
-        "--only", default="", help="comma-separated groups: list, deep, api, search, cached, download, import, publish"
+        "--only",
+        default="",
+        help="comma-separated groups: list, deep, api, search, cached, download, import, duplicates, publish",
     )
     parser.add_argument("--import-rows", type=int, default=None, help="rows of the import figures (default: N)")
+    parser.add_argument(
+        "--duplicate-names", type=int, default=10_000, help="new names of the likely-duplicate figure (default 10,000)"
+    )
+    parser.add_argument(
+        "--duplicate-registry", type=int, default=100_000,
+        help="registered enterprises the likely-duplicate figure checks them against, in memory (default 100,000)",
+    )
     parser.add_argument("--publish-rows", type=int, default=None, help="entries of the publication figure (default: N)")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "latest.md"))
     args = parser.parse_args()

@@ -15,37 +15,10 @@ from shdt.core.models import Status
 from shdt.core.text import permalink_slug
 from shdt.core.versioning import data_version_bump
 
+from bench.names import synthetic_names
+
 YEARS = (2022, 2023, 2024)
 BATCH = 5000
-
-# Characters and words registered names are made of.
-BRAND_CHARS = (
-    "华信达通宇博创新智云数联网恒泰安瑞嘉德鼎盛汇鑫源腾飞越明辉光远航星辰海天川峰林森"
-    "美亿佳禾和顺康健宏伟志成金银东南西北中正元方圆格致睿思讯捷迅锐晟昊昱晖晨曦启航"
-    "领先优品众合众邦邦泽润沃丰凯旋欣悦乐享趣玩游戏影视音画图文书香墨蓝青紫红橙绿"
-)
-INDUSTRIES = (
-    "信息技术", "网络科技", "数字科技", "软件技术", "文化传媒", "电子商务", "科技", "智能科技",
-    "数据科技", "供应链管理", "信息服务", "网络技术", "互娱科技", "影视传媒", "云计算技术",
-)
-FORMS = ("有限公司", "股份有限公司", "（上海）有限公司", "（中国）有限公司", "科技（上海）有限公司")
-LATIN = ("Nova", "Lumen", "Orbit", "Vertex", "Cloudia", "Datum", "Pixel", "Sino", "Harbor", "Apex", "Quanta", "Zen")
-
-
-def synthetic_names(count: int, seed: int = 2022) -> list[tuple[str, str, str]]:
-    """Return `count` distinct (name, brand, English alias or '') triples."""
-    rng = random.Random(seed)
-    seen: set[str] = set()
-    names = []
-    while len(names) < count:
-        brand = "".join(rng.choice(BRAND_CHARS) for _ in range(rng.choice((2, 2, 3, 4))))
-        name = f"{rng.choice(('上海', '上海', '上海', ''))}{brand}{rng.choice(INDUSTRIES)}{rng.choice(FORMS)}"
-        if name in seen:
-            continue
-        seen.add(name)
-        english = f"{rng.choice(LATIN)}{rng.choice(LATIN)}" if rng.random() < 0.1 else ""
-        names.append((name, brand, english))
-    return names
 
 
 def build(count: int, seed: int = 2022, log=print) -> None:

@@ -46,16 +46,20 @@ class EnterpriseIndex:
         self.by_name: dict[str, int] = {}
         self.by_code: dict[str, int] = {}
         self.codes: dict[int, str | None] = {}
+        # Every (id, name or alias) pair: what a new row's name may be a likely duplicate of.
+        self.spellings: list[tuple[int, str]] = []
         by_alias: dict[str, set[int]] = {}
         for pk, name, normalized, code, aliases in Enterprise.objects.values_list(
             "pk", "name", "name_normalized", "credit_code", "aliases"
         ):
             self.names[pk] = name
+            self.spellings.append((pk, name))
             self.by_name[normalized] = pk
             self.codes[pk] = code
             if code:
                 self.by_code[code] = pk
             for alias in split_aliases(aliases):
+                self.spellings.append((pk, alias))
                 by_alias.setdefault(normalize_name(alias), set()).add(pk)
         # An alias shared by two enterprises identifies neither.
         self.by_alias = {alias: next(iter(pks)) for alias, pks in by_alias.items() if len(pks) == 1}
@@ -227,7 +231,10 @@ class EnterpriseImport(TableImport):
         undecided = {n: p.values["name"] for n, p in new_plans.items() if self.decisions.get(str(n)) != "new"}
         for number in set(new_plans) - set(undecided):
             new_plans[number].outcome.decision = "new"
-        for number, pks in find_similar(undecided, self.index.names).items():
+        new_codes = {n: new_plans[n].values.get("credit_code") for n in undecided}
+        for number, pks in find_similar(
+            undecided, self.index.spellings, new_codes=new_codes, codes=self.index.codes
+        ).items():
             outcome = new_plans[number].outcome
             outcome.status = SIMILAR
             outcome.similar = [Similar(pk, self.index.names[pk]) for pk in pks]

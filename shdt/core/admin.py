@@ -16,7 +16,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .imports import (
+    ALL_NEW,
+    ALL_SAME,
     ImportRefused,
+    decide_all,
     import_record_cancel,
     import_record_create,
     import_record_queue,
@@ -259,6 +262,8 @@ class ImportRecordAdmin(admin.ModelAdmin):
         url = reverse("admin:shdt_importrecord_change", args=[record.pk])
         if "cancel" in request.POST or "retry" in request.POST:
             return self.recover(request, record, url)
+        if "decide_all" in request.POST:
+            return self.decide_all_view(request, record)
         if "confirm" not in request.POST or not self.can_confirm(request, record):
             raise PermissionDenied
         decisions = {
@@ -280,6 +285,35 @@ class ImportRecordAdmin(admin.ModelAdmin):
         if not self.start(record, dry_run=False):
             messages.warning(request, _("This import changed while the page was open (confirmed twice?); here is where it stands."))
         return HttpResponseRedirect(url)
+
+    def decide_all_view(self, request, record: ImportRecord):
+        """
+        Show what deciding every likely duplicate of the file one way does, row by row;
+        nothing starts here. The page's form sends those decisions to the usual
+        confirmation (act), which checks that every row is decided and imports.
+        """
+        how = request.POST["decide_all"]
+        if not self.can_confirm(request, record) or how not in (ALL_NEW, ALL_SAME):
+            raise PermissionDenied
+        similar_rows = [row for row in (record.preview or {}).get("rows", []) if row["status"] == "similar"]
+        if not similar_rows:
+            return HttpResponseRedirect(reverse("admin:shdt_importrecord_change", args=[record.pk]))
+        decisions = decide_all(similar_rows, how)
+        rows = []
+        for row in similar_rows:
+            chosen = decisions.get(str(row["row"]), "")
+            names = {str(similar["pk"]): similar["name"] for similar in row["similar"]}
+            rows.append({**row, "chosen": chosen, "chosen_name": names.get(chosen, "")})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Decide all likely duplicates"),
+            "opts": self.model._meta,
+            "record": record,
+            "how": how,
+            "rows": rows,
+            "undecided": [row for row in rows if not row["chosen"]],
+        }
+        return TemplateResponse(request, "admin/shdt/importrecord/decide_all.html", context)
 
     def recover(self, request, record: ImportRecord, url: str):
         """

@@ -229,10 +229,11 @@ def test_a_credit_code_matches_the_enterprise_whatever_its_name():
     "existing, new",
     [
         ("博彦科技（上海）有限公司", "博彦科技有限公司"),
+        # 雅 and 亚 are both ya: the same name when heard (a homophone, not "one character apart").
         ("上海喜马拉雅科技有限公司", "上海喜马拉亚科技有限公司"),
         ("上海喜马拉雅科技有限公司", "上海喜马拉雅科技有限公"),
     ],
-    ids=["place in parentheses", "one character different", "one character less"],
+    ids=["place in parentheses", "same sound", "legal form cut short"],
 )
 def test_a_new_name_close_to_an_existing_one_waits_for_a_decision(existing, new):
     enterprise = make_enterprise(existing)
@@ -253,6 +254,41 @@ def test_a_new_name_close_to_an_existing_one_waits_for_a_decision(existing, new)
     assert ListMembership.objects.get().enterprise == enterprise
     again = run("enterprises", content, list_year=2022)
     assert again.summary_line() == "new=0 updated=0 unchanged=1 errors=0", "the alias now matches"
+
+
+def test_the_reports_traps_wait_for_a_decision_and_names_one_brand_character_apart_do_not(report):
+    # Names one brand character from 上海联明网络科技有限公司: other companies.
+    for name in ("上海联华网络科技有限公司", "上海联明数字科技有限公司", "上海明联网络科技有限公司"):
+        make_enterprise(name)
+    registered = dict(Enterprise.objects.values_list("name", "pk"))
+    rows = [
+        "海隆软件股份有限公司",
+        "博彦科技有限公司",
+        "上海米哈游网络科技有限公司",
+        "上海纵游网络科技股份有限公司",
+        "上海纵游网络科技有限公司",
+        "上海海捷软件有限公司",
+        "上海联明网络科技有限公司",
+    ]
+    # 纵游 as the registry has it (数字内容, 虹口), so that its row changes nothing.
+    where = {"上海纵游网络科技有限公司": ("数字内容", "虹口")}
+    content = xlsx_bytes(
+        ["企业名称", "业务类型", "所属区域"], [(name, *where.get(name, ("数字服务", "徐汇"))) for name in rows]
+    )
+    result = run("enterprises", content, dry_run=True)
+    outcomes = {outcome.row - 1: outcome for outcome in result.rows}
+    flagged = {rows[i - 1]: [s.name for s in o.similar] for i, o in outcomes.items() if o.status == SIMILAR}
+    assert flagged == {
+        "海隆软件股份有限公司": ["上海海隆软件有限公司"],
+        "博彦科技有限公司": ["博彦科技（上海）有限公司"],
+        "上海米哈游网络科技有限公司": ["上海米哈游网络科技股份有限公司"],
+        # Through its alias 上海纵游网络科技有限公司 (第六章's spelling of the name).
+        "上海纵游网络科技股份有限公司": ["上海纵游网络技术有限公司"],
+    }
+    # The alias itself is that enterprise, as before: a match, not a likely duplicate.
+    assert outcomes[5].status == UNCHANGED and outcomes[5].label == "上海纵游网络技术有限公司"
+    assert [outcomes[6].status, outcomes[7].status] == [NEW, NEW]
+    assert [s.pk for s in outcomes[1].similar] == [registered["上海海隆软件有限公司"]]
 
 
 def test_table_6_1_attaches_15_case_studies_and_creates_no_enterprise():

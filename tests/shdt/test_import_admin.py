@@ -154,6 +154,74 @@ def test_likely_duplicates_are_decided_in_the_preview(staff_client):
     assert Enterprise.objects.count() == 3
 
 
+def hidden_decisions(response) -> dict[str, str]:
+    """The decisions a decide-all page carries to the confirmation (its hidden inputs)."""
+    return dict(re.findall(r'<input type="hidden" name="(decision-\d+)" value="([^"]*)">', response.content.decode()))
+
+
+def test_all_likely_duplicates_become_new_enterprises_at_once_after_a_confirmation(staff_client):
+    make_enterprise("博彦科技（上海）有限公司")
+    make_enterprise("上海喜马拉雅科技有限公司")
+    content = xlsx_bytes(
+        HEADERS,
+        [(1, "博彦科技有限公司", "数字服务", "浦东"), (2, "上海喜马拉雅科技股份有限公司", "数字服务", "浦东"),
+         (3, "上海全新科技有限公司", "数字服务", "浦东")],
+    )
+    record, location = upload(staff_client, content)
+    html = page(staff_client, record).content.decode()
+    assert 'name="decide_all" value="new"' in html and 'name="decide_all" value="same"' in html
+
+    # The first step only shows what each row becomes.
+    shown = staff_client.post(location, {"decide_all": "new", "decision-2": ""})
+    assert shown.status_code == 200 and shown.templates[0].name == "admin/shdt/importrecord/decide_all.html"
+    assert [(row["row"], row["chosen"]) for row in shown.context["rows"]] == [(2, "new"), (3, "new")]
+    assert hidden_decisions(shown) == {"decision-2": "new", "decision-3": "new"}
+    assert 'name="confirm"' in shown.content.decode() and not shown.context["undecided"]
+    record.refresh_from_db()
+    assert record.status == "failed" and not record.decisions and Enterprise.objects.count() == 2
+
+    confirmed = staff_client.post(location, {"confirm": "1", **hidden_decisions(shown)})
+    assert confirmed.status_code == 302
+    record.refresh_from_db()
+    assert (record.status, record.new_count) == ("done", 3)
+    assert Enterprise.objects.filter(name__in=["博彦科技有限公司", "上海喜马拉雅科技股份有限公司"]).count() == 2
+
+
+def test_all_likely_duplicates_become_the_enterprises_suggested_and_a_row_with_several_is_chosen(staff_client):
+    boyan = make_enterprise("博彦科技（上海）有限公司")
+    hailong = make_enterprise("上海海隆软件有限公司")
+    make_enterprise("海隆软件（上海）有限公司")
+    content = xlsx_bytes(HEADERS, [(1, "博彦科技有限公司", "数字服务", "浦东"), (2, "海隆软件股份有限公司", "数字服务", "浦东")])
+    record, location = upload(staff_client, content)
+
+    shown = staff_client.post(location, {"decide_all": "same"})
+    assert [(row["row"], row["chosen"]) for row in shown.context["rows"]] == [(2, str(boyan.pk)), (3, "")]
+    assert [row["row"] for row in shown.context["undecided"]] == [3]
+    html = shown.content.decode()
+    assert "the same as “博彦科技（上海）有限公司”" in html and '<select name="decision-3" required>' in html
+
+    # Sent without choosing for row 3: nothing starts, and the page says which row waits.
+    staff_client.post(location, {"confirm": "1", **hidden_decisions(shown)})
+    record.refresh_from_db()
+    assert record.status == "failed" and Enterprise.objects.count() == 3
+    staff_client.post(location, {"confirm": "1", **hidden_decisions(shown), "decision-3": str(hailong.pk)})
+    record.refresh_from_db()
+    assert record.status == "done" and Enterprise.objects.count() == 3
+    boyan.refresh_from_db()
+    hailong.refresh_from_db()
+    assert (boyan.name, boyan.alias_list) == ("博彦科技（上海）有限公司", ["博彦科技有限公司"])
+    assert hailong.alias_list == ["海隆软件股份有限公司"]
+
+
+def test_deciding_all_at_once_needs_the_right_to_confirm_and_a_known_way(staff_client):
+    make_enterprise("博彦科技（上海）有限公司")
+    record, location = upload(staff_client, xlsx_bytes(HEADERS, [(1, "博彦科技有限公司", "数字服务", "浦东")]))
+    assert staff_client.post(location, {"decide_all": "maybe"}).status_code == 403
+    ImportRecord.objects.filter(pk=record.pk).update(status=ImportRecord.Status.CANCELLED)
+    assert staff_client.post(location, {"decide_all": "new"}).status_code == 403
+    assert Enterprise.objects.count() == 1
+
+
 @pytest.mark.parametrize("background", [False, True], ids=["foreground", "background"])
 def test_a_background_import_shows_its_progress_and_ends_as_a_foreground_one(staff_client, settings, background):
     if background:

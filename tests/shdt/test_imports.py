@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from shdt.core.imports import ImportRefused, find_similar, format_problem, read_sheet, read_upload
+from shdt.core.imports.matching import name_key, sound_key
 from tests.sheets import csv_bytes, json_bytes, problems, run, xlsx_bytes
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -195,10 +196,61 @@ def test_a_refused_file_is_one_error_of_the_import():
     assert result.summary_line() == "new=0 updated=0 unchanged=0 errors=1"
 
 
-def test_find_similar_finds_names_one_edit_apart_and_without_parenthesised_parts():
-    existing = {1: "博彦科技（上海）有限公司", 2: "上海喜马拉雅科技有限公司", 3: "上海合合信息科技股份有限公司"}
-    new = {10: "博彦科技(中国)有限公司", 11: "上海喜马拉雅科枝有限公司", 12: "上海全新名字有限公司", 13: "上海合合信息科技有限公司"}
-    assert find_similar(new, existing) == {10: [1], 11: [2]}
+# The report's traps (issue 15): one enterprise written two ways. (id, name or alias) pairs,
+# as EnterpriseIndex gives them: 上海纵游网络技术有限公司 has its 第六章 spelling as an alias.
+REGISTRY = [
+    (1, "上海海隆软件有限公司"),
+    (2, "博彦科技（上海）有限公司"),
+    (3, "上海米哈游网络科技股份有限公司"),
+    (4, "上海纵游网络技术有限公司"),
+    (4, "上海纵游网络科技有限公司"),
+    (5, "上海联华网络科技有限公司"),
+    (6, "上海明联网络科技有限公司"),
+    (7, "上海联明数字科技有限公司"),
+]
+
+
+@pytest.mark.parametrize(
+    "new, existing",
+    [
+        ("海隆软件股份有限公司", [1]),
+        ("博彦科技有限公司", [2]),
+        ("上海米哈游网络科技有限公司", [3]),
+        ("上海纵游网络科技股份有限公司", [4]),
+        ("中国 纵游网络科技 集团有限公司", [4]),
+        ("上海海龙软件有限公司", [1]),
+        ("上海海隆软件有限公", [1]),
+    ],
+    ids=["region and form", "region in parentheses", "股份", "an alias", "spaces and 集团", "homophone", "form cut short"],
+)
+def test_find_similar_flags_the_same_name_apart_from_region_form_and_sound(new, existing):
+    assert find_similar({10: new}, REGISTRY) == {10: existing}
+
+
+@pytest.mark.parametrize(
+    "new",
+    ["上海海捷软件有限公司", "上海联明网络科技有限公司", "上海联明网络技术有限公司", "博彦数据有限公司"],
+    ids=["海捷 is not 海隆", "one brand character from 联华", "another trade", "another word"],
+)
+def test_find_similar_leaves_a_name_one_brand_character_apart_alone(new):
+    # The old rule (one character apart) flagged each of these.
+    assert find_similar({10: new}, REGISTRY) == {}
+
+
+def test_find_similar_leaves_out_a_candidate_registered_under_another_credit_code():
+    codes = {2: "91310000132200821H"}
+    assert find_similar({10: "博彦科技有限公司"}, REGISTRY, new_codes={10: "91110108700000001X"}, codes=codes) == {}
+    assert find_similar({10: "博彦科技有限公司"}, REGISTRY, new_codes={10: "91310000132200821H"}, codes=codes) == {10: [2]}
+    # A candidate without a registered code, or a row without one, may still be the same.
+    assert find_similar({10: "博彦科技有限公司"}, REGISTRY, new_codes={10: "91110108700000001X"}) == {10: [2]}
+
+
+def test_name_key_sets_aside_what_does_not_tell_companies_apart():
+    assert {name_key(n) for n in ["上海海隆软件有限公司", "海隆软件股份有限公司", "海隆软件（上海）有限公司", "上海市海隆软件集团有限公司"]} == {"海隆软件"}
+    assert name_key("上海海捷软件有限公司") == "海捷软件"
+    assert sound_key("上海海龙软件有限公司") == sound_key("海隆软件") == "hailongruanjian"
+    assert sound_key("ABC科技(中国)有限公司") == "abckeji" != sound_key("XYZ科技有限公司")
+    assert name_key("上海有限公司"), "a name of nothing but marks keeps something"
 
 
 @pytest.mark.django_db

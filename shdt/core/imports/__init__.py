@@ -34,6 +34,8 @@ from .matching import fetch_in_chunks, find_similar
 from .planning import Plan, SerialClaim, display, settle_serials
 from .reading import read_sheet, read_upload
 from .results import (
+    ALL_NEW,
+    ALL_SAME,
     CHANGED,
     ERROR,
     NEW,
@@ -45,6 +47,7 @@ from .results import (
     Problem,
     RowOutcome,
     Similar,
+    decide_all,
     format_problem,
 )
 from .runner import LeaseLost, import_record_cancel, import_record_create, import_record_queue, import_record_run, import_table
@@ -52,6 +55,8 @@ from .table import TableImport
 from .templates import template_xlsx
 
 __all__ = [
+    "ALL_NEW",
+    "ALL_SAME",
     "CHANGED",
     "ERROR",
     "INVALID",
@@ -69,6 +74,7 @@ __all__ = [
     "SerialClaim",
     "Similar",
     "TableImport",
+    "decide_all",
     "display",
     "fetch_in_chunks",
     "find_similar",

@@ -65,6 +65,24 @@ class Change:
 NEW, CHANGED, UNCHANGED, ERROR, SIMILAR = "new", "changed", "unchanged", "error", "similar"
 
 
+# The two ways of deciding every likely duplicate of a file at once.
+ALL_NEW, ALL_SAME = "new", "same"
+
+
+def decide_all(similar_rows: list[dict], how: str) -> dict[str, str]:
+    """
+    Return {row number: decision} for a preview's likely duplicates (its rows as stored),
+    all decided one way: ALL_NEW makes each a new enterprise; ALL_SAME makes each the
+    existing enterprise it was flagged against. A row flagged against several has no one
+    suggestion, so ALL_SAME leaves it out for the person to choose.
+    """
+    if how == ALL_NEW:
+        return {str(row["row"]): "new" for row in similar_rows}
+    if how == ALL_SAME:
+        return {str(row["row"]): str(row["similar"][0]["pk"]) for row in similar_rows if len(row["similar"]) == 1}
+    raise ValueError(f"no such way of deciding all: {how!r}")
+
+
 @dataclass
 class Similar:
     """An existing record whose name is close to a new row's name."""
