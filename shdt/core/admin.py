@@ -140,7 +140,11 @@ class ImportRecordAdmin(admin.ModelAdmin):
     def progress(self, record):
         counts = f"{record.rows_done:,} / {record.rows_total:,}"
         if record.is_busy and record.phase:
-            return f"{record.get_phase_display()}: {counts} ({record.percent_done}%)"
+            return _("%(phase)s: %(counts)s (%(percent)d%%)") % {
+                "phase": record.get_phase_display(),
+                "counts": counts,
+                "percent": record.percent_done,
+            }
         return counts
 
     def has_change_permission(self, request, obj=None):
