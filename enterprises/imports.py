@@ -84,6 +84,7 @@ class EnterpriseImport(TableImport):
 
     def prepare(self, rows):
         self.index = EnterpriseIndex()
+        self.public_pks = []
         self.annual_list = AnnualList.objects.filter(year=self.list_year).first() if self.list_year else None
         self.memberships = {}
         if self.annual_list is not None:
@@ -306,12 +307,26 @@ class EnterpriseImport(TableImport):
         self.park_serials(ListMembership, moved)
         self.bulk_update(ListMembership, moved, ["serial"])
         self.bulk_create(ListMembership, added)
-        # Bulk writes send no signals: the public list columns follow the entries here.
-        # They are read from the entries the public sees only, so an entry under no
-        # public status (every new one is a draft) cannot change them.
-        Enterprise.objects.filter(
-            pk__in=[m.enterprise_id for m in (*moved, *added) if m.status in PUBLIC_STATUSES]
-        ).refresh_public_listing()
+        # Bulk writes send no signals: the public list columns follow the entries, in
+        # refresh_public(). They are read from the entries the public sees only, so an
+        # entry under no public status (every new one is a draft) cannot change them.
+        self.public_pks = [m.enterprise_id for m in (*moved, *added) if m.status in PUBLIC_STATUSES]
+
+    def write_total(self):
+        total = super().write_total()
+        if self.list_year:
+            # The list itself, if new, and an entry for each row that joins it or moves on it (write_memberships).
+            total += self.annual_list is None
+            for plan in self.planned(NEW, CHANGED):
+                membership = self.memberships.get(plan.pk)
+                total += membership is None or membership.serial != plan.attached
+        return total
+
+    def public_total(self):
+        return len(self.public_pks)
+
+    def refresh_public(self):
+        Enterprise.objects.filter(pk__in=self.public_pks).refresh_public_listing()
 
 
 class CaseStudyImport(TableImport):

@@ -391,9 +391,10 @@ IMPORT_MAX_ZIP_RATIO = env.int("IMPORT_MAX_ZIP_RATIO", default=200)
 IMPORT_FOREGROUND_MAX_BYTES = env.int("IMPORT_FOREGROUND_MAX_BYTES", default=256 * 1024)
 # The lease of a running check or import: it writes a sign of life (with its progress) at
 # least every sixth of this many seconds; one silent for longer is shown as stopped, and
-# may be cancelled or retried from its page. A run writes its rows in one transaction
-# without a sign of life, so keep this above the longest write (about 45 s for 100,000
-# enterprises on the bench machine). A run that was cancelled or retried meanwhile finds
+# may be cancelled or retried from its page. On PostgreSQL a run writing its rows (in one
+# transaction) still writes its progress, from a connection of its own; SQLite allows one
+# writer, so there it writes them without a sign of life: keep this above the longest
+# write (about 45 s for 100,000 enterprises on the bench machine). A run that was cancelled or retried meanwhile finds
 # out at its next sign of life, or before it commits, and writes nothing.
 IMPORT_LEASE_SECONDS = env.int("IMPORT_LEASE_SECONDS", default=120)
 # How long a file may wait in the queue for the worker (which runs one import at a time)

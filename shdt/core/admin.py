@@ -141,7 +141,14 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("progress"))
     def progress(self, record):
-        return f"{record.rows_done:,} / {record.rows_total:,}"
+        counts = f"{record.rows_done:,} / {record.rows_total:,}"
+        if record.is_busy and record.phase:
+            return _("%(phase)s: %(counts)s (%(percent)d%%)") % {
+                "phase": record.get_phase_display(),
+                "counts": counts,
+                "percent": record.percent_done,
+            }
+        return counts
 
     def has_change_permission(self, request, obj=None):
         # A record is never edited by hand; its page is the import's preview and progress.

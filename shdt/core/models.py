@@ -124,8 +124,9 @@ def registry_history(**kwargs) -> HistoricalRecords:
 
 class ImportRecord(models.Model):
     """
-    One import of a spreadsheet: its file, who and when, where it has got to (the admin's
-    progress bar reads `rows_done` of `rows_total`), its counts and every error.
+    One import of a spreadsheet: its file, who and when, where it has got to (its `phase`,
+    and `rows_done` of that phase's `rows_total`, for the admin's progress page), its
+    counts and every error.
     """
 
     class Status(models.TextChoices):
@@ -137,8 +138,19 @@ class ImportRecord(models.Model):
         FAILED = "failed", _("not imported")
         CANCELLED = "cancelled", _("cancelled")
 
+    class Phase(models.TextChoices):
+        """The steps of a run, in their order: a check takes the first two, an import all five."""
+
+        READING = "reading", _("reading the file")
+        CHECKING = "checking", _("checking the rows")
+        RECORDS = "records", _("writing the records")
+        HISTORY = "history", _("writing the records' history")
+        PUBLIC = "public", _("refreshing what the public sees")
+
     # The states in which a worker (or the request) is still busy with the record.
     BUSY = (Status.CHECKING, Status.QUEUED, Status.RUNNING)
+    CHECK_PHASES = (Phase.READING, Phase.CHECKING)
+    IMPORT_PHASES = tuple(Phase)
 
     kind = models.CharField(_("table"), max_length=32)
     file_name = models.CharField(_("file name"), max_length=255)
@@ -156,6 +168,9 @@ class ImportRecord(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CHECKING)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # While busy: the phase the run is in, and how many of the phase's rows (or records)
+    # it has done; once it ends, every row of the file.
+    phase = models.CharField(_("phase"), max_length=16, choices=Phase.choices, blank=True)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows done"), default=0)
     new_count = models.PositiveIntegerField(_("new"), default=0)
@@ -217,10 +232,29 @@ class ImportRecord(models.Model):
         return (timezone.now() - self.last_sign_of_life).total_seconds() > self.lease_seconds
 
     @property
+    def phases(self) -> tuple:
+        """The phases of this run: a check (dry run) reads and checks; an import also writes."""
+        return self.CHECK_PHASES if self.status == self.Status.CHECKING else self.IMPORT_PHASES
+
+    @property
+    def phase_number(self) -> int:
+        """The current phase's place among this run's phases, from 1; 0 before the first."""
+        return self.phases.index(self.phase) + 1 if self.phase in self.phases else 0
+
+    @property
     def percent_done(self) -> int:
-        if not self.rows_total:
+        """
+        How far the whole run has got: each phase an equal part, the current one by its
+        rows done. Below 100 until the import is done (its last rows written is not yet
+        its end: the record says so in the same transaction).
+        """
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.phase_number:
             return 0
-        return min(100, self.rows_done * 100 // self.rows_total)
+        fraction = min(1, self.rows_done / self.rows_total) if self.rows_total else 0
+        percent = int((self.phase_number - 1 + fraction) * 100 / len(self.phases))
+        return min(percent, 99) if self.is_busy else percent
 
 
 # --- Publication -------------------------------------------------------------

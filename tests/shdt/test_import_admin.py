@@ -242,13 +242,15 @@ def test_a_background_import_shows_its_progress_and_ends_as_a_foreground_one(sta
         record.refresh_from_db()
         assert record.status == "queued" and record.task_id
         queued = page(staff_client, record).content.decode()
-        assert "Waiting for the worker" in queued and "0 of 100 rows" in queued and 'id="import-progress"' in queued
+        assert "Waiting for the worker to start" in queued and 'id="import-progress"' in queued
+        assert 'value="0" max="100"' in queued and "Step" not in queued
         assert not Enterprise.objects.exists()
-        # The worker reports progress as it goes; a reload of the page shows where it is.
-        ImportRecord.objects.filter(pk=record.pk).update(status="running", rows_done=40, rows_total=100)
-        running = page(staff_client, record)
-        assert '<progress class="import-progress" id="import-progress" value="40" max="100">' in running.content.decode()
-        assert "40 of 100 rows" in running.content.decode()
+        # The worker reports progress as it goes; a reload of the page shows where it is:
+        # checking, the second of an import's five phases, 40 of its 100 rows.
+        ImportRecord.objects.filter(pk=record.pk).update(status="running", phase="checking", rows_done=40, rows_total=100)
+        running = page(staff_client, record).content.decode()
+        assert '<progress class="import-progress" id="import-progress" value="28" max="100">' in running
+        assert "Step 2 of 5:" in running and "checking the rows" in running and "40 / 100" in running
         ImportRecord.objects.filter(pk=record.pk).update(status="queued")
         run_worker()
     record.refresh_from_db()

@@ -176,7 +176,7 @@ def worker_dies(record, monkeypatch, at_row=50):
         return check_row(self, row)
 
     # A progress write every 10 rows, as a slow machine writes one every few seconds.
-    monkeypatch.setattr("shdt.core.imports.runner.PROGRESS_EVERY", 10)
+    monkeypatch.setattr("shdt.core.imports.progress.PROGRESS_EVERY", 10)
     with monkeypatch.context() as patch:
         patch.setattr(EnterpriseImport, "check_row", check_row_until_killed)
         with pytest.raises(Killed):
@@ -335,7 +335,7 @@ def test_a_worker_that_comes_back_after_a_cancel_stops_and_writes_nothing(monkey
             ImportRecord.objects.filter(pk=record.pk, heartbeat_at=seen.heartbeat_at).update(status="cancelled")
         return check_row(self, row)
 
-    monkeypatch.setattr("shdt.core.imports.runner.PROGRESS_EVERY", 10)
+    monkeypatch.setattr("shdt.core.imports.progress.PROGRESS_EVERY", 10)
     monkeypatch.setattr(EnterpriseImport, "check_row", cancelled_meanwhile)
     assert import_record_run(ImportRecord.objects.get(pk=record.pk), dry_run=False, ticket=ticket) is None
     record.refresh_from_db()
@@ -369,21 +369,21 @@ def test_a_long_check_writes_a_sign_of_life_by_time_not_only_by_rows(monkeypatch
     settings.IMPORT_LEASE_SECONDS = 6
     record = import_record_create(kind="enterprises", file_name="x.xlsx", content=xlsx_bytes(HEADERS, enterprises_3_3()[:10]), list_year=2022)
     seconds = iter(range(0, 10_000, 2))  # two seconds between looks at the clock: very slow rows
-    monkeypatch.setattr("shdt.core.imports.runner.clock", lambda: next(seconds))
+    monkeypatch.setattr("shdt.core.imports.progress.clock", lambda: next(seconds))
     beats = []
     update = QuerySet.update
 
     def recorded_update(self, **fields):
         if self.model is ImportRecord and "rows_done" in fields and "status" not in fields:
-            beats.append((fields["rows_done"], "heartbeat_at" in fields))
+            beats.append((fields["phase"], fields["rows_done"], "heartbeat_at" in fields))
         return update(self, **fields)
 
     monkeypatch.setattr(QuerySet, "update", recorded_update)
     result = import_record_run(record, dry_run=True)
     assert result is not None and result.rows_total == 10
-    # Far fewer rows than PROGRESS_EVERY, yet a sign of life before the first row and after each slow one,
-    # each the progress write itself.
-    assert beats == [(n, True) for n in [0, *range(1, 11), 10]]
+    # Far fewer rows than PROGRESS_EVERY, yet a sign of life as the file is read, before the first row
+    # and after each slow one, each the progress write itself.
+    assert beats == [("reading", 0, True), *[("checking", n, True) for n in [0, *range(1, 11), 10]]]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -17,6 +17,9 @@ The one import path: the admin (upload → preview → confirm), the background 
 6. **Runs** (runner): a file without data rows is refused; an ImportRecord's run holds a
    lease on it (a claim by conditional UPDATE, a heartbeat with its progress), so a dead
    worker's import is seen as stopped and can be cancelled or retried, never run twice.
+7. **Progress** (progress): the phases a run goes through (ImportRecord.Phase: reading,
+   checking, writing the records, their history, what the public sees), each with its
+   rows or records done of its total, reported every PROGRESS_EVERY of them.
 
 Why not django-import-export's own `Resource.import_data()`: it loads each row's record,
 validates it (unique checks included) and saves it one query at a time, a row maps to one

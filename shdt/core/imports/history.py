@@ -11,12 +11,11 @@ when, why and which import.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..history import history_insert_select
+from ..history import history_enabled, history_insert_select
 
 
 def change_reason(import_record) -> str:
@@ -26,12 +25,13 @@ def change_reason(import_record) -> str:
     return (_("Import %(number)d: %(file)s") % {"number": import_record.pk, "file": import_record.file_name})[:100]
 
 
-def write_history(model, pks: list, history_type: str, *, user, import_record) -> None:
+def write_history(model, pks: list, history_type: str, *, user, import_record, progress=None) -> None:
     """
     Write the history rows of records this import has just written: "+" created, "~"
-    changed, copied from the records as the database holds them now.
+    changed, copied from the records as the database holds them now. `progress` (a
+    runner Progress) is told of each statement's rows.
     """
-    if not pks or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+    if not pks or not history_enabled():
         return
     given = {
         "history_date": timezone.now(),
@@ -53,3 +53,5 @@ def write_history(model, pks: list, history_type: str, *, user, import_record) -
                 f"{insert} WHERE {pk_column} IN ({', '.join(['%s'] * len(chunk))}) ORDER BY {pk_column}",
                 [*params, *chunk],
             )
+            if progress is not None:
+                progress.advance(len(chunk))

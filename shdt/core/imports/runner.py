@@ -14,36 +14,37 @@ two runs ever work on one record:
 - The run claims the record with one UPDATE … WHERE status = waiting AND heartbeat_at =
   its ticket AND started_at IS NULL; a second task queued for the same record (a retry
   while the first was only slow) finds the ticket gone and does nothing.
-- Each write of its progress (every PROGRESS_EVERY rows, and at least every sixth of
-  IMPORT_LEASE_SECONDS) moves `heartbeat_at`, conditional on the value it wrote last:
-  no extra query, and a run whose record was cancelled or retried meanwhile stops
-  (LeaseLost) before it writes anything.
+- Each write of its progress (its phase, and every PROGRESS_EVERY rows and at least
+  every sixth of IMPORT_LEASE_SECONDS: progress) moves `heartbeat_at`, conditional on
+  the value it wrote last: no extra query, and a run whose record was cancelled or
+  retried meanwhile stops (LeaseLost) before it writes anything.
 - The rows, and the record's end as *imported*, are written in one transaction, which
   checks the lease once more before it commits: a run that lost its record rolls back.
+
+The progress is written outside the import's transaction, where the page sees it at
+once: while that transaction is open, from a thread of its own with a connection of its
+own (_OutsideWriter). SQLite has one writer at a time, so there the page sees the write
+phases begin, and then the end.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..versioning import data_version_bump
 from .columns import Row
+from .progress import Progress, ProgressCallback
 from .reading import column_letter, filled, read_sheet
 from .results import ERROR, ImportRefused, ImportResult, Problem
-
-ProgressCallback = Callable[[int, int], None]
-PROGRESS_EVERY = 1000
-# The clock of the heartbeat (a name of its own, so that tests can make rows slow).
-clock = time.monotonic
 
 
 def import_table(
@@ -64,13 +65,19 @@ def import_table(
     wrong, import it: all rows in one transaction, or nothing.
 
     `decisions` settles likely duplicates (row number → "new", or the id of the existing
-    enterprise the row is). `progress(done, total)` is called as rows are checked: every
-    PROGRESS_EVERY rows and at least every sixth of IMPORT_LEASE_SECONDS.
+    enterprise the row is). `progress(phase, done, total)` is called as the run goes
+    through the phases of ImportRecord.Phase: at the start and end of each, every
+    PROGRESS_EVERY rows or records and at least every sixth of IMPORT_LEASE_SECONDS
+    (see Progress); the write phases call it in the write's transaction.
     `before_commit(result)` is called in the write's transaction, after the rows are
     written; if it raises, nothing is written.
     """
+    from ..models import ImportRecord
     from ..tables import get_table
 
+    Phase = ImportRecord.Phase
+    tracker = Progress(progress)
+    tracker.start(Phase.READING, 0)
     result = ImportResult(kind=kind, file_name=file_name, dry_run=dry_run)
     try:
         sheet = read_sheet(content)
@@ -80,6 +87,7 @@ def import_table(
     result.format, result.encoding, result.rows_total = sheet.format, sheet.encoding, len(sheet.rows)
 
     importer = get_table(kind).importer(list_year=list_year, user=user, decisions=decisions, record=record)
+    importer.progress = tracker
     mapping, header_problems = importer.map_headers(sheet.headers)
     result.file_problems.extend(header_problems)
     if not sheet.rows:
@@ -109,31 +117,33 @@ def import_table(
             row.headers.setdefault(column.key, sheet.headers[index])
 
     importer.prepare(rows)
-    total = len(rows)
-    beat_every = max(1.0, settings.IMPORT_LEASE_SECONDS / 6)
-    next_beat = clock() + beat_every
-    if progress:
-        progress(0, total)
-    for done, row in enumerate(rows, 1):
+    tracker.start(Phase.CHECKING, len(rows))
+    for row in rows:
         outcome = importer.check_row(row)
         outcome.problems = row.problems
         result.rows.append(outcome)
-        if progress and (done % PROGRESS_EVERY == 0 or clock() >= next_beat):
-            progress(done, total)
-            next_beat = clock() + beat_every
+        tracker.advance()
     importer.check_file(rows, result.rows)
     for outcome in result.rows:
         if outcome.problems:
             outcome.status = ERROR
-    if progress:
-        progress(total, total)
+    tracker.end()
 
     if dry_run or not result.ok:
         return result
+    # Said before the transaction begins, so that the page sees it on every database.
+    tracker.start(Phase.RECORDS, importer.write_total())
     with transaction.atomic():
         importer.write()
+        tracker.end()
+        tracker.start(Phase.HISTORY, importer.history_total())
+        importer.write_queued_history()
+        tracker.end()
+        tracker.start(Phase.PUBLIC, importer.public_total())
+        importer.refresh_public()
         # Bulk writes send no signals: count the change for the caches here.
         data_version_bump()
+        tracker.end()
         result.written = True
         if before_commit:
             before_commit(result)
@@ -186,6 +196,7 @@ def import_record_queue(record, *, dry_run: bool) -> datetime.datetime | None:
         "started_at": None,
         "finished_at": None,
         "rows_done": 0,
+        "phase": "",
     }
     if not ImportRecord.objects.filter(pk=record.pk, status=record.status, heartbeat_at=record.heartbeat_at).update(**fields):
         return None
@@ -241,6 +252,32 @@ class _Lease:
             setattr(self.record, name, value)
 
 
+class _OutsideWriter:
+    """
+    Writes for a run from a thread of its own, and so on a database connection of its
+    own (Django's connections are per thread), committed at once: the progress of the
+    write phases, which run in the import's transaction on the run's connection, reaches
+    the page while that transaction is still open. The run waits for each write, so a
+    lost lease stops it there as anywhere else. The record's row is never locked by the
+    import's transaction before its end (finish), which comes after the last of these
+    writes: they cannot wait on the import.
+    """
+
+    def __init__(self):
+        self.thread = None
+
+    def run(self, function, /, **kwargs):
+        if self.thread is None:
+            self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-progress")
+        return self.thread.submit(function, **kwargs).result()
+
+    def close(self) -> None:
+        if self.thread is not None:
+            self.thread.submit(connections.close_all).result()
+            self.thread.shutdown()
+            self.thread = None
+
+
 def _claim(record, *, dry_run: bool, ticket) -> _Lease | None:
     """Take the record for this run, if it still waits with this run's ticket (the one UPDATE that decides)."""
     from ..models import ImportRecord
@@ -249,10 +286,10 @@ def _claim(record, *, dry_run: bool, ticket) -> _Lease | None:
     working = ImportRecord.Status.CHECKING if dry_run else ImportRecord.Status.RUNNING
     claimed = ImportRecord.objects.filter(
         pk=record.pk, status=_waiting_status(dry_run), heartbeat_at=ticket, started_at__isnull=True
-    ).update(status=working, heartbeat_at=now, started_at=now, rows_done=0)
+    ).update(status=working, heartbeat_at=now, started_at=now, rows_done=0, phase="")
     if not claimed:
         return None
-    record.status, record.heartbeat_at, record.started_at, record.rows_done = working, now, now, 0
+    record.status, record.heartbeat_at, record.started_at, record.rows_done, record.phase = working, now, now, 0, ""
     return _Lease(record, now, working)
 
 
@@ -279,11 +316,23 @@ def import_record_run(record, *, dry_run: bool, ticket=None) -> ImportResult | N
     lease = _claim(record, dry_run=dry_run, ticket=ticket)
     if lease is None:
         return None
+    # A caller's own transaction (a test's, a command's) hides every write of the run
+    # until it commits: the progress is then written in it, as everything else.
+    in_callers_transaction = connection.in_atomic_block
+    outside = _OutsideWriter()
 
-    def progress(done: int, total: int) -> None:
-        # Written at once (outside the import's transaction), for the progress bar; the
+    def progress(phase: str, done: int, total: int) -> None:
+        # Written at once (outside the import's transaction), for the progress page; the
         # same write is the run's sign of life.
-        lease.write(rows_done=done, rows_total=total)
+        fields = {"phase": phase, "rows_done": done, "rows_total": total}
+        if in_callers_transaction or not connection.in_atomic_block:
+            lease.write(**fields)
+        elif connection.vendor == "sqlite":
+            # One writer at a time: another connection would wait for the import's
+            # transaction to end. The page shows the phase it saw begin until then.
+            return
+        else:
+            outside.run(lease.write, **fields)
 
     def finish(result: ImportResult) -> None:
         counts = result.counts()
@@ -347,6 +396,8 @@ def import_record_run(record, *, dry_run: bool, ticket=None) -> ImportResult | N
             except LeaseLost:
                 pass
             raise
+        finally:
+            outside.close()
         if not result.written:
             try:
                 finish(result)

@@ -6,7 +6,8 @@ from django.db import models
 
 from .columns import ColumnsMixin, Row
 from .planning import Plan, PlanningMixin
-from .results import RowOutcome
+from .progress import Progress
+from .results import CHANGED, NEW, RowOutcome
 from .writing import WritingMixin
 
 
@@ -14,8 +15,8 @@ class TableImport(ColumnsMixin, PlanningMixin, WritingMixin):
     """
     How the rows of one table become records. Subclasses (one per table, in the
     app's `imports.py`) prefetch what they match against in `prepare`, check each row
-    in `check_row` without a query, check what spans rows in `check_file`, and write
-    in bulk in `write`.
+    in `check_row` without a query, check what spans rows in `check_file`, write in
+    bulk in `write`, and bring what the public sees up to date in `refresh_public`.
     """
 
     #: The resource whose columns the file has (also the export's).
@@ -37,6 +38,9 @@ class TableImport(ColumnsMixin, PlanningMixin, WritingMixin):
         self.plans: list[Plan] = []
         # Whatever identifies a record among the file's rows → the first row that has it.
         self.seen: dict = {}
+        self.progress = Progress()
+        # (model, ids, history type) of the records written, whose history rows are written next.
+        self.history_queue: list[tuple] = []
 
     # The steps ------------------------------------------------------------------
 
@@ -52,3 +56,21 @@ class TableImport(ColumnsMixin, PlanningMixin, WritingMixin):
     def write(self) -> None:
         """Write the checked rows. Runs in the import's transaction, only when nothing is wrong."""
         raise NotImplementedError
+
+    def write_total(self) -> int:
+        """
+        How many records `write` writes, for its progress: by default one per new or
+        changed row. A table that writes more per row (entries on a list) says so.
+        """
+        return len(self.planned(NEW)) + sum(1 for plan in self.planned(CHANGED) if plan.changed_fields)
+
+    def refresh_public(self) -> None:
+        """
+        Bring what the public sees up to date with what `write` wrote (columns kept for
+        the public pages, which bulk writes, sending no signals, do not update). In the
+        import's transaction, after the history.
+        """
+
+    def public_total(self) -> int:
+        """How many records `refresh_public` refreshes, for its progress."""
+        return 0

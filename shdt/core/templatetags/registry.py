@@ -36,6 +36,17 @@ def volume(value):
     return f"{value:,.{places}f}"
 
 
+@register.filter
+def thousands(value):
+    """
+    Format a count with its thousands separated (20,000), in every language, as the report
+    writes numbers: Django's Chinese format (humanize's intcomma there) separates nothing.
+    """
+    if value in (None, ""):
+        return ""
+    return f"{int(value):,}"
+
+
 @register.simple_tag(takes_context=True)
 def query(context, **changes):
     """Return the current query string with some parameters set or removed (None): ``{% query page=2 %}``."""
