@@ -7,12 +7,13 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self):
-        from shdt.core.registry import register_feed_source, register_models, register_tables
+        from shdt.core.registry import register_feed_source, register_models, register_tables, register_workbench_source
 
         from . import signals
         from .feed import edition_feed_entries
         from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership, PendingChange
         from .tables import CASE_STUDIES, ENTERPRISES
+        from .workbench import workbench_entries
 
         # An enterprise's own fields: editors propose changes to a public one, reviewers
         # decide them and may change it directly (enterprises.review).
@@ -26,4 +27,5 @@ class EnterprisesConfig(AppConfig):
         register_models(PendingChange, edited_by_editors=False)
         register_tables(ENTERPRISES, CASE_STUDIES)
         register_feed_source(edition_feed_entries)
+        register_workbench_source(workbench_entries)
         signals.connect(self)

@@ -35,6 +35,14 @@ class RegistryAdminSite(admin.AdminSite):
     site_header = _("Shanghai Digital Trade Registry · Staff")
     site_title = _("Shanghai Digital Trade Registry · Staff")
     index_title = _("The registry's work")
+    # The index with the workbench above the sections (shdt.core.workbench).
+    index_template = "admin/shdt/index.html"
+
+    def index(self, request, extra_context=None):
+        # Imported here: this module is loaded with the app registry, before any model.
+        from .workbench import workbench_for
+
+        return super().index(request, {"workbench": workbench_for(request.user), **(extra_context or {})})
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)

@@ -98,3 +98,21 @@ def register_feed_source(entries: Callable) -> None:
 
 def feed_sources() -> Iterable[Callable]:
     return tuple(_feed_sources)
+
+
+_workbench_sources: list[Callable] = []
+
+
+def register_workbench_source(entries: Callable) -> None:
+    """
+    Register a function `entries(user, sections, today)` that adds to the admin index's
+    workbench (shdt.core.workbench): it returns (section, item) pairs, an item being a
+    Count, a Line or an Action of that module, for the wanted `sections` only (a set of
+    its section names), so that a role's index runs no query it does not show.
+    """
+    if entries not in _workbench_sources:
+        _workbench_sources.append(entries)
+
+
+def workbench_sources() -> Iterable[Callable]:
+    return tuple(_workbench_sources)
