@@ -7,19 +7,17 @@ with the records.
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from enterprises.models import AnnualList, ListMembership
-from enterprises.services import annual_list_publish, enterprise_update, pending_change_reject
+from enterprises.models import AnnualList
+from enterprises.services import annual_list_publish, enterprise_update
 from policies.models import Policy
 from shdt.core.models import ImportRecord, Status
-from shdt.core.publication import notice_open, records_move
-from shdt.core.roles import ACCOUNT_ADMIN, EDITOR, REVIEWER, VIEWER
+from shdt.core.roles import EDITOR, VIEWER
 from shdt.core.workbench import (
     ACCOUNTS,
     DRAFTS,
@@ -35,97 +33,22 @@ from shdt.core.workbench import (
     workbench_for,
 )
 from tests.factories import make_enterprise, make_policy, put_on_list
+from tests.workbench import drafted_by, imported, make_public_enterprise, notice, people_create, staff, work_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 INDEX = reverse("admin:index")
 
 
-def staff(django_user_model, username, role=None, *, superuser=False):
-    user = django_user_model.objects.create_user(username, password="pw-for-tests-only", is_staff=True, is_superuser=superuser)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-def drafted_by(user, record):
-    """Save `record` as `user`'s edit (its history row names them), as the admin does."""
-    record._history_user = user
-    record.save()
-    return record
-
-
-def notice(records, reviewer, *, title, days_ago, days_left):
-    today = timezone.localdate()
-    return notice_open(
-        records,
-        user=reviewer,
-        title=title,
-        starts_on=today - datetime.timedelta(days=days_ago),
-        ends_on=today + datetime.timedelta(days=days_left),
-        contact="上海市商务委员会 021-00000000",
-    )[0]
-
-
-def imported(user, status, *, errors=(), file_content=None, name="名单.xlsx"):
-    return ImportRecord.objects.create(
-        kind="enterprises", file_name=name, user=user, status=status, errors=list(errors), file_content=file_content
-    )
-
-
 @pytest.fixture
-def people(django_user_model):
-    return {
-        "editor": staff(django_user_model, "录入员甲", EDITOR),
-        "other_editor": staff(django_user_model, "录入员乙", EDITOR),
-        "reviewer": staff(django_user_model, "审核员甲", REVIEWER),
-        "viewer": staff(django_user_model, "只读甲", VIEWER),
-        "account_admin": staff(django_user_model, "账户管理员甲", ACCOUNT_ADMIN),
-        "superuser": staff(django_user_model, "超级用户", superuser=True),
-        "deactivated": django_user_model.objects.create_user("离职录入员", is_active=False),
-    }
+def people(db):
+    return people_create()
 
 
 @pytest.fixture
 def work(people):
-    """A little of every kind of work: drafts, a return, notices under way and ended, changes, imports, editions."""
-    editor, reviewer = people["editor"], people["reviewer"]
-    annual_list = AnnualList.objects.create(year=2023, title="2023年上海数字贸易创新企业")
-    entry = lambda name, status=Status.DRAFT: ListMembership(  # noqa: E731
-        annual_list=annual_list, enterprise=make_enterprise(name), serial=ListMembership.objects.count() + 1, status=status
-    )
-    # My drafts: one entry and one policy of the editor's; one entry of another editor's.
-    drafted_by(editor, entry("上海甲草稿科技有限公司"))
-    drafted_by(editor, Policy(title="《甲的政策草稿》", published_on=datetime.date(2023, 1, 1), issuer="上海市人民政府"))
-    drafted_by(people["other_editor"], entry("上海乙草稿科技有限公司"))
-    # Returned to draft by a reviewer.
-    returned = drafted_by(editor, entry("上海退回科技有限公司", Status.PUBLISHED))
-    records_move(ListMembership.objects.filter(pk=returned.pk), to=Status.DRAFT, user=reviewer)
-    # A notice under way over two entries; one ended whose entry is not yet published.
-    under_way = [drafted_by(editor, entry(f"上海公示{n}科技有限公司")).pk for n in (1, 2)]
-    notice(ListMembership.objects.filter(pk__in=under_way), reviewer, title="2023年名单公示", days_ago=2, days_left=3)
-    ended = drafted_by(editor, entry("上海公示期满科技有限公司")).pk
-    notice(ListMembership.objects.filter(pk=ended), reviewer, title="2023年补充公示", days_ago=12, days_left=-2)
-    # The 2022 list is published, in two editions.
-    published = put_on_list(make_enterprise("上海已发布科技有限公司"), year=2022, status=Status.NOTICE)
-    annual_list_publish(published.annual_list, user=reviewer)
-    annual_list_publish(published.annual_list, user=reviewer)
-    # The editor's changes to public enterprises: one waiting for review, one rejected.
-    enterprise_update(published.enterprise, user=editor, name_en="Published Ltd")
-    rejected = enterprise_update(make_public_enterprise("上海被拒科技有限公司"), user=editor, name_en="Rejected")
-    pending_change_reject(rejected.pending_change, user=reviewer, reason="名称有误")
-    # Imports: the editor's in every stage, and one of another editor's in progress.
-    imported(editor, ImportRecord.Status.RUNNING)
-    imported(editor, ImportRecord.Status.PREVIEWED)
-    imported(editor, ImportRecord.Status.FAILED, file_content=b"kept for the decision")
-    imported(editor, ImportRecord.Status.FAILED, errors=[{"row": 2, "column": "企业名称", "code": "required", "message": "必填"}])
-    imported(editor, ImportRecord.Status.DONE)
-    imported(people["other_editor"], ImportRecord.Status.QUEUED)
+    work_create(people)
     return people
-
-
-def make_public_enterprise(name):
-    return put_on_list(make_enterprise(name), year=2021, status=Status.PUBLISHED).enterprise
 
 
 def counts(workbench) -> dict:
@@ -231,7 +154,7 @@ def test_every_count_links_to_a_changelist_showing_exactly_that_many(client, wor
         assert changelist.context["cl"].result_count == count.count, count
 
 
-def test_the_index_runs_as_many_queries_however_many_records_wait(client, work, django_user_model):
+def test_the_index_runs_as_many_queries_however_many_records_wait(client, work):
     client.force_login(work["superuser"])
     client.get(INDEX)  # the session and the permissions, read once
 
@@ -246,7 +169,7 @@ def test_the_index_runs_as_many_queries_however_many_records_wait(client, work, 
         drafted_by(editor, make_policy(f"《更多政策{n}》", status=Status.DRAFT))
         imported(editor, ImportRecord.Status.RUNNING)
         imported(editor, ImportRecord.Status.FAILED, file_content=b"x")
-        staff(django_user_model, f"更多录入员{n}", EDITOR)
+        staff(f"更多录入员{n}", EDITOR)
         enterprise_update(make_public_enterprise(f"上海更多{n}科技有限公司"), user=editor, name_en=f"More {n}")
         notice(Policy.objects.filter(title=f"《更多政策{n}》"), reviewer, title=f"更多公示{n}", days_ago=1, days_left=n + 1)
     for year in (2019, 2020):
