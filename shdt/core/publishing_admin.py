@@ -137,8 +137,7 @@ class WorkFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         conditions = record_conditions(model_admin.model, request.user, timezone.localdate())
-        # Drafts already have the status filter.
-        return [(work, label) for work, label in WORK_LABELS.items() if work in conditions and work != "draft"]
+        return [(work, label) for work, label in WORK_LABELS.items() if work in conditions]
 
     def queryset(self, request, queryset):
         conditions = record_conditions(queryset.model, request.user, timezone.localdate())

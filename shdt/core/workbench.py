@@ -207,10 +207,10 @@ def record_conditions(model, user, today) -> dict:
     return conditions
 
 
+# WorkFilter's choices; drafts as such are the status filter's.
 WORK_LABELS = {
     "mine": gettext_lazy("my drafts"),
     "returned": gettext_lazy("returned to draft"),
-    "draft": gettext_lazy("drafts"),
     "notice_under_way": gettext_lazy("under a notice under way"),
     "notice_ended": gettext_lazy("notice ended, not yet published"),
 }
