@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from shdt.core.admin import CodedReferenceAdmin, ImportLinkMixin
+from shdt.core.admin import CodedReferenceAdmin, ImportLinkMixin, mine_filter
 from shdt.core.changelog_admin import RegistryHistoryAdmin
 from shdt.core.models import PublicationJob, Status
 from shdt.core.publication import publication_job_create
@@ -284,7 +284,8 @@ class PendingChangeAdmin(admin.ModelAdmin):
     """
 
     list_display = ["enterprise", "summary", "status", "proposed_by", "proposed_at", "decided_by", "decided_at"]
-    list_filter = ["status"]
+    # “Mine”: the workbench's links to an editor's own changes (enterprises.workbench).
+    list_filter = ["status", mine_filter("proposed_by", _("proposed by"))]
     list_select_related = ["enterprise", "proposed_by", "decided_by"]
     search_fields = ["enterprise__name", "enterprise__aliases"]
 

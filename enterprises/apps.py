@@ -7,13 +7,20 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self):
-        from shdt.core.registry import register_feed_source, register_models, register_sitemap, register_tables
+        from shdt.core.registry import (
+            register_feed_source,
+            register_models,
+            register_sitemap,
+            register_tables,
+            register_workbench_source,
+        )
 
         from . import signals
         from .feed import edition_feed_entries
         from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership, PendingChange
         from .sitemaps import EnterpriseSitemap, ListEditionSitemap
         from .tables import CASE_STUDIES, ENTERPRISES
+        from .workbench import workbench_entries
 
         # An enterprise's own fields: editors propose changes to a public one, reviewers
         # decide them and may change it directly (enterprises.review).
@@ -29,4 +36,5 @@ class EnterprisesConfig(AppConfig):
         register_feed_source(edition_feed_entries)
         register_sitemap("enterprises", EnterpriseSitemap)
         register_sitemap("editions", ListEditionSitemap)
+        register_workbench_source(workbench_entries)
         signals.connect(self)

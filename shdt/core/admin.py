@@ -30,6 +30,7 @@ from .imports import (
 from .models import ImportRecord, Notice, PublicationEvent, PublicationJob
 from .registry import history_models, model_for_label
 from .tables import all_tables, importable_tables
+from .workbench import IMPORT_STAGES, MINE, MINE_PARAMETER, STAGE_PARAMETER, import_conditions
 
 HISTORY_PAGE_ROWS = 500
 
@@ -117,11 +118,41 @@ class TableFilter(admin.SimpleListFilter):
         return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
+class ImportStageFilter(admin.SimpleListFilter):
+    """Where imports have got to, as the admin index's workbench counts them (shdt.core.workbench)."""
+
+    title = _("stage")
+    parameter_name = STAGE_PARAMETER
+
+    def lookups(self, request, model_admin):
+        return list(IMPORT_STAGES.items())
+
+    def queryset(self, request, queryset):
+        conditions = import_conditions()
+        return queryset.filter(conditions[self.value()]) if self.value() in conditions else queryset
+
+
+def mine_filter(field_name: str, title) -> type[admin.SimpleListFilter]:
+    """A filter of the records whose `field_name` (a user) is the person reading the list: “mine”."""
+
+    class MineFilter(admin.SimpleListFilter):
+        parameter_name = MINE_PARAMETER
+
+        def lookups(self, request, model_admin):
+            return [(MINE, _("me"))]
+
+        def queryset(self, request, queryset):
+            return queryset.filter(**{field_name: request.user}) if self.value() == MINE else queryset
+
+    MineFilter.title = title
+    return MineFilter
+
+
 @admin.register(ImportRecord)
 class ImportRecordAdmin(admin.ModelAdmin):
     list_display = ["created_at", "file_name", "table", "user", "state", "progress", "new_count", "updated_count", "unchanged_count", "error_count"]
     list_display_links = ["created_at", "file_name"]
-    list_filter = [TableFilter, "status"]
+    list_filter = [TableFilter, ImportStageFilter, mine_filter("user", _("uploaded by")), "status"]
     list_select_related = ["user"]
     search_fields = ["file_name"]
     date_hierarchy = "created_at"

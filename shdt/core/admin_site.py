@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 # The sections of the index, in this order; an app not named here comes after the named
 # record sections and before the system.
@@ -31,17 +32,52 @@ SECTION_NAMES = {
     "django_tasks_database": _("Background tasks"),
 }
 
+# Models that name themselves in plain English, which no catalogue can translate
+# (django-otp's), by app label and model: the index names them so.
+MODEL_NAMES = {
+    ("otp_totp", "TOTPDevice"): _("Authenticator apps"),
+    ("otp_static", "StaticDevice"): _("Recovery code sets"),
+}
+
+# Words the index shows that their own catalogues leave in English: Django 5.2's new
+# column headings of the sections, and the third-party models' names (django-axes,
+# django-tasks-db). Their msgids, so that makemessages keeps them in our catalogue, whose
+# translations gettext then finds wherever those apps say them.
+THIRD_PARTY_MESSAGES = (
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("Task Result"),
+    gettext_noop("Task Results"),
+)
+
 
 class RegistryAdminSite(admin.AdminSite):
     site_header = _("Shanghai Digital Trade Registry · Staff")
     site_title = _("Shanghai Digital Trade Registry · Staff")
     index_title = _("The registry's work")
+    # The index with the workbench above the sections (shdt.core.workbench).
+    index_template = "admin/shdt/index.html"
+
+    def index(self, request, extra_context=None):
+        # Imported here: this module is loaded with the app registry, before any model.
+        from .workbench import workbench_for
+
+        return super().index(request, {"workbench": workbench_for(request.user), **(extra_context or {})})
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
         for app in apps:
             if app["app_label"] in SECTION_NAMES:
                 app["name"] = SECTION_NAMES[app["app_label"]]
+            for model in app["models"]:
+                model["name"] = MODEL_NAMES.get((app["app_label"], model["object_name"]), model["name"])
         if not administers_accounts(request.user):
             apps = [app for app in apps if app["app_label"] not in SYSTEM_APPS]
         recent_changes_link(apps, self.recent_changes_url(request))

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from .models import Notice, PublicationJob, Status
 from .publication import ConcurrentMove, notice_open, publication_job_create, records_move
 from .roles import can_edit_record, can_publish
+from .workbench import WORK_LABELS, WORK_PARAMETER, record_conditions
 
 
 class NoticeForm(forms.Form):
@@ -124,6 +125,27 @@ def return_to_draft(modeladmin, request, queryset):
 PUBLICATION_ACTIONS = [open_notice, publish, withdraw, return_to_draft]
 
 
+class WorkFilter(admin.SimpleListFilter):
+    """
+    The records of a step of the work, as the admin index's workbench counts them
+    (shdt.core.workbench): my drafts, returned to draft, under a notice under way or
+    ended. The workbench's counts link here.
+    """
+
+    title = gettext_lazy("workbench")
+    parameter_name = WORK_PARAMETER
+
+    def lookups(self, request, model_admin):
+        conditions = record_conditions(model_admin.model, request.user, timezone.localdate())
+        return [(work, label) for work, label in WORK_LABELS.items() if work in conditions]
+
+    def queryset(self, request, queryset):
+        conditions = record_conditions(queryset.model, request.user, timezone.localdate())
+        if self.value() in conditions:
+            return queryset.filter(conditions[self.value()])
+        return queryset
+
+
 class PublishableAdminMixin:
     """
     For the ModelAdmin of a record with a publication status: shows the status, offers
@@ -144,7 +166,7 @@ class PublishableAdminMixin:
         return [*super().get_list_display(request), "status"]
 
     def get_list_filter(self, request):
-        return [*super().get_list_filter(request), "status"]
+        return [*super().get_list_filter(request), "status", WorkFilter]
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *self.publication_fields]

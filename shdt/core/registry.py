@@ -113,3 +113,22 @@ def register_sitemap(section: str, sitemap: type) -> None:
 
 def registered_sitemaps() -> dict[str, type]:
     return dict(_sitemaps)
+
+
+_workbench_sources: list[Callable] = []
+
+
+def register_workbench_source(entries: Callable) -> None:
+    """
+    Register a function `entries(user, sections, today)` that adds to the admin index's
+    workbench (shdt.core.workbench): it returns (section, item) pairs, an item being a
+    Count or a Line of that module, for the wanted `sections` only (a set of its section
+    names), so that a role's index runs no query it does not show; or an Action (a quick
+    action, whose section is None), if `user` may take it.
+    """
+    if entries not in _workbench_sources:
+        _workbench_sources.append(entries)
+
+
+def workbench_sources() -> Iterable[Callable]:
+    return tuple(_workbench_sources)
