@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker test setup browser bench bench-tools migrate load messages clean
+.PHONY: run worker test setup browser screenshots bench bench-tools migrate load messages clean
 
 # The worker runs in the background for as long as the server runs: the trap stops it
 # when runserver exits (Ctrl-C included), so no worker is left behind.
@@ -30,6 +30,10 @@ test: setup browser
 # The browser tests drive Debian's chromium; Playwright's own download does not work here.
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei; }
+
+# The README's screenshots (docs/screenshots), taken by the browser tests that walk the pages.
+screenshots: setup browser
+	SHDT_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_staff_day.py
 
 # The performance benchmark of issue 7, on PostgreSQL (BENCH_PG, default the local server):
 # builds (or reuses) a database of 100,000 synthetic enterprises, loads the site under

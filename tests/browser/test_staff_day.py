@@ -104,7 +104,6 @@ def test_an_editor_and_a_reviewer_take_a_list_from_spreadsheet_to_edition(page: 
     # The editor signs in to the workbench.
     sign_in(page, site, "editor")
     expect(page.locator("#content h1")).to_contain_text("名录工作台")
-    shots(page, f"workbench-editor-{width}")
 
     # A file with an unknown district: the preview names the row, the column and the value; nothing is written.
     upload(page, site, sheet("外滩"), tmp_path, "list-2023.xlsx")
@@ -134,8 +133,15 @@ def test_an_editor_and_a_reviewer_take_a_list_from_spreadsheet_to_edition(page: 
     ]
     assert Enterprise.objects.filter(name=DUPLICATE).count() == 0, "the duplicate joined the registered enterprise"
 
+    # Back on the workbench, the editor's new drafts are counted, and the count leads to them.
+    page.goto(f"{site}/admin/")
+    shots(page, f"workbench-editor-{width}")
+    drafts = page.locator("#workbench a", has_text="3").first
+    expect(drafts).to_be_visible()
+
     # The reviewer puts the year's drafts under public notice and then publishes the list.
     sign_in(page, site, "reviewer")
+    shots(page, f"workbench-reviewer-{width}")
     page.goto(f"{site}/admin/enterprises/listmembership/?annual_list__id__exact={entries[0].annual_list_id}")
     select_all_and_act(page, "open_notice")
     today = datetime.date.today()
@@ -167,3 +173,64 @@ def test_an_editor_and_a_reviewer_take_a_list_from_spreadsheet_to_edition(page: 
     page.goto(f"{site}/enterprises/?list=2023")
     for name in (NEW_NAME, FIXED_NAME, REGISTERED):
         expect(page.locator("main")).to_contain_text(name)
+
+
+def test_a_background_check_shows_its_phase_while_it_runs(page: Page, site, tmp_path, shots, settings, monkeypatch):
+    """
+    A file too large for the request is checked by the worker; its page shows the phase and
+    the rows done so far while the check runs (here held halfway, so that the page can be
+    seen mid-run), and reaches the preview when it ends.
+    """
+    import threading
+
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    from shdt.core.imports import progress as progress_module
+    from shdt.core.tasks import import_record_task
+
+    settings.IMPORT_FOREGROUND_MAX_BYTES = 1000
+    staff("editor", "editor")
+    rows = [(n, f"上海进度示范{n}号信息科技有限公司", "数字服务", "浦东") for n in range(1, 3001)]
+    halfway, release = threading.Event(), threading.Event()
+    send = progress_module.Progress.send
+
+    def held_send(self):
+        send(self)
+        if self.phase and self.done >= 1000 and not halfway.is_set():
+            halfway.set()
+            release.wait(60)
+
+    monkeypatch.setattr(progress_module.Progress, "send", held_send)
+
+    sign_in(page, site, "editor")
+    upload(page, site, xlsx_bytes(HEADERS, rows), tmp_path, "list-2023-large.xlsx")
+    record = ImportRecord.objects.latest("pk")
+    assert record.task_id and record.rows_done == 0, "a large file waits for the worker"
+    expect(page.locator("#import-progress-text")).to_be_visible()
+
+    task = DBTaskResult.objects.get(id=record.task_id)
+
+    def work():
+        try:
+            import_record_task.call(*task.args_kwargs["args"], **task.args_kwargs["kwargs"])
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    try:
+        assert halfway.wait(60), "the check reported its progress"
+        page.reload()
+        text = page.locator("#import-progress-text")
+        expect(text).to_contain_text("1,000")
+        expect(text).to_contain_text("3,000")
+        assert 0 < int(page.locator("#import-progress").get_attribute("value")) < int(page.locator("#import-progress").get_attribute("max"))
+        shots(page, "import-progress-desktop")
+    finally:
+        release.set()
+        worker.join(120)
+    page.reload()
+    expect(page.locator("input[name=confirm]")).to_be_visible()
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.PREVIEWED
