@@ -17,7 +17,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from shdt.core.fields import CreditCodeField, SourceField, WebsiteField
+from shdt.core.fields import CreditCodeField, SourceField, WebsiteField, source_is_report
 from shdt.core.models import (
     PUBLIC_STATUSES,
     CodedReference,
@@ -152,6 +152,11 @@ class Enterprise(PermalinkModel):
 
     def get_absolute_url(self):
         return reverse("enterprise_detail", kwargs={"slug": self.slug})
+
+    @property
+    def from_report(self) -> bool:
+        """Whether the record comes from a report, whose silence on a field its page then states (not “unknown”)."""
+        return source_is_report(self.source)
 
     @property
     def alias_list(self) -> list[str]:

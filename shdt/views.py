@@ -62,16 +62,18 @@ class StatsView(VersionedResponseCacheMixin, TemplateView):
         case_year = cases_public.order_by("-report_year").values_list("report_year", flat=True).first()
         cases = list(cases_public.filter(report_year=case_year).select_related("enterprise").order_by("-trade_volume"))
         with_volume = [c for c in cases if c.trade_volume is not None]
+        on_this_list = f"{reverse('enterprise_list')}?list={annual_list.year}&" if annual_list else f"{reverse('enterprise_list')}?"
         return super().get_context_data(
             annual_list=annual_list,
             enterprise_total=sum(t.n for t in by_type),
             by_type=by_type,
-            by_type_chart=bar_chart([(t, t.n) for t in by_type]),
+            # Each bar leads to the enterprises it counts.
+            by_type_chart=bar_chart([(t, t.n) for t in by_type], link=lambda t: f"{on_this_list}business_type={t.code}"),
             by_region=by_region,
-            by_region_chart=bar_chart([(r, r.n) for r in by_region]),
+            by_region_chart=bar_chart([(r, r.n) for r in by_region], link=lambda r: f"{on_this_list}district={r.code}"),
             case_year=case_year,
             cases=cases,
-            cases_chart=bar_chart([(c.enterprise, c.trade_volume) for c in with_volume]),
+            cases_chart=bar_chart([(c.enterprise, c.trade_volume) for c in with_volume], link=lambda e: e.get_absolute_url()),
             case_total=sum((c.trade_volume for c in with_volume), start=0),
             **kwargs,
         )

@@ -21,6 +21,8 @@ class Bar:
     label_y: int
     bar_y: int
     value_x: float
+    # Where the bar leads: the list of what it counts ("" for none).
+    link: str = ""
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,11 @@ class BarChart:
     height: int
 
 
-def bar_chart(pairs) -> BarChart:
-    """Lay out horizontal bars for (item, value) pairs, the longest bar for the largest value."""
+def bar_chart(pairs, link=None) -> BarChart:
+    """
+    Lay out horizontal bars for (item, value) pairs, the longest bar for the largest value;
+    `link(item)`, if given, is the address each bar leads to.
+    """
     pairs = list(pairs)
     largest = max((value for _, value in pairs), default=0) or 1
     total = Decimal(sum(value for _, value in pairs)) or Decimal(1)
@@ -41,5 +46,5 @@ def bar_chart(pairs) -> BarChart:
         # Float is fine for drawing; the figures shown stay exact.
         width = round(float(value) / float(largest) * BAR_AREA, 1)
         share = (Decimal(value) * 100 / total).quantize(Decimal("0.1"))
-        bars.append(Bar(item, value, share, max(width, 1.0), top + 14, top + 20, width + 8))
+        bars.append(Bar(item, value, share, max(width, 1.0), top + 14, top + 20, width + 8, link(item) if link else ""))
     return BarChart(bars, CHART_WIDTH, max(len(bars) * ROW_HEIGHT, ROW_HEIGHT))

@@ -1,5 +1,6 @@
 """Model fields shared by the apps."""
 
+import re
 import unicodedata
 
 from django.db import models
@@ -42,6 +43,18 @@ class CreditCodeField(models.CharField):
         # Blank means unknown; NULL keeps two unknown codes from colliding.
         value = super().get_prep_value(value)
         return value or None
+
+
+# A source that is a place in a report: 表 3-3, 第五章第一节, 《上海数字贸易发展报告 2022》表 3-3.
+_REPORT_PLACE = re.compile(r"^\s*(《[^》]*》)?\s*[表图第]")
+
+
+def source_is_report(source: str) -> bool:
+    """
+    Whether a record was taken from a report (its SourceField names a table or a chapter):
+    then a field it leaves empty is one the report does not state, not one the registry lost.
+    """
+    return bool(_REPORT_PLACE.match(source or ""))
 
 
 class SourceField(models.CharField):

@@ -16,7 +16,9 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.functional import lazy
+from django.utils.text import capfirst
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from .caching import reference_rows
 
@@ -234,3 +236,25 @@ class Selection:
 
     def filename_words(self) -> list[str]:
         return self.filterset_class.words_for(self.values)
+
+
+def refusal_sentences(filterset_class, params, errors: Mapping) -> list[str]:
+    """
+    Each refused filter as one sentence in the visitor's language that names the filter
+    and the value, as the list pages and the downloads answer it (400): 未知的区域：waitan.
+    A value outside a filter's choices is "unknown"; any other refusal keeps the form's reason.
+    """
+    sentences = []
+    for name, reasons in errors.items():
+        filter_ = filterset_class.base_filters.get(name)
+        label = str(filter_.label) if filter_ is not None and filter_.label else name
+        choices = filter_.extra.get("choices") if filter_ is not None else None
+        if choices is not None:
+            valid = {str(value) for value, _label in (choices() if callable(choices) else choices)}
+            unknown = [value for value in params.getlist(name) if value not in valid]
+            if unknown:
+                shown = ", ".join(value or _("(empty)") for value in unknown)
+                sentences.append(_("Unknown %(filter)s: %(value)s") % {"filter": label, "value": shown})
+                continue
+        sentences.append(_("%(filter)s: %(reason)s") % {"filter": capfirst(label), "reason": " ".join(map(str, reasons))})
+    return sentences

@@ -27,6 +27,7 @@ from .caching import (
     public_params_key,
 )
 from .exports import FORMATS
+from .filtering import refusal_sentences
 from .tables import Table
 
 PAGE_VAR = "page"
@@ -158,13 +159,9 @@ def download_response(table: Table, filterset, fmt: str) -> StreamingHttpRespons
     return response
 
 
-def refused_download(table: Table, errors) -> HttpResponseBadRequest:
-    """400 for a download with refused filters, naming each filter, its parameter and why."""
-    filters = table.filterset_class.base_filters
-    lines = [
-        f"{capfirst(filters[name].label) if name in filters else name} ({name}): {' '.join(messages)}"
-        for name, messages in errors.items()
-    ]
+def refused_download(table: Table, params, errors) -> HttpResponseBadRequest:
+    """400 for a download with refused filters: a sentence for each, naming the filter and the value."""
+    lines = refusal_sentences(table.filterset_class, params, errors)
     return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
@@ -209,9 +206,14 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
                 raise Http404
             if not self.filterset.is_valid():
                 # A file of every row for a mistyped filter would pass for the filtered rows.
-                return refused_download(self.table, self.filterset.errors)
+                return refused_download(self.table, request.GET, self.filterset.errors)
             return download_response(self.table, self.filterset, fmt)
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        if not self.filterset.is_valid():
+            # The page is shown, without the refused filters and saying so, but answered as
+            # the request deserves: a link with a mistyped value is not a page of the site.
+            response.status_code = 400
+        return response
 
     def sort_choices(self) -> Sequence[tuple[str, str]]:
         """The orders the page links to: the choices of its FilterSet's sort filter, if it has one."""
@@ -233,6 +235,18 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
         """
         return None
 
+    def filter_summary(self, facets, params) -> list[str]:
+        """What the rows are filtered by, as the heading says it: 浦东新区 · 数字服务 · “xmly”."""
+        valid = [facet for facet in facets if facet.param not in self.filterset.errors]
+        words = []
+        for facet in valid:
+            chosen = set(params.getlist(facet.param))
+            words += [str(label) for value, label in facet.choices() if str(value) in chosen]
+        query = params.get("q", "").strip()
+        if query and "q" not in self.filterset.errors:
+            words.append(f"“{query}”")
+        return words
+
     def get_context_data(self, **kwargs):
         params = self.request.GET
         keyed = self.keyed_params()
@@ -250,7 +264,8 @@ class RegistryListView(VersionedResponseCacheMixin, TemplateView):
         self.page_number = page.number
         return super().get_context_data(
             filterset=self.filterset,
-            filter_errors=self.filterset.errors,
+            filter_errors=refusal_sentences(self.table.filterset_class, params, self.filterset.errors),
+            filter_summary=self.filter_summary(facets, params),
             page_obj=page,
             rows=self.present(page.object_list),
             total=paginator.count,

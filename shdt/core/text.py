@@ -134,3 +134,17 @@ def permalink_slug(name: str, max_length: int = 60) -> str:
     text = "".join(syllables).casefold()
     slug = _NON_WORD.sub("-", text).strip("-")
     return slug[:max_length].rstrip("-") or "record"
+
+
+def name_reading(name: str) -> str:
+    """
+    The pinyin of a Chinese name with tone marks, a capitalised syllable per character
+    (博彦科技（上海）有限公司 gives Bó Yàn Kē Jì (Shàng Hǎi) Yǒu Xiàn Gōng Sī): the reading
+    aid the English pages show where an enterprise has no English name. Characters without
+    pinyin (Latin letters, digits, brackets) are kept as written.
+    """
+    parts = []
+    for syllable in lazy_pinyin(name.strip().replace("（", "(").replace("）", ")"), style=Style.TONE):
+        for piece in re.findall(r"[()]|[^()\s]+", syllable):
+            parts.append(piece[:1].upper() + piece[1:] if piece not in "()" else piece)
+    return re.sub(r"\( ", "(", re.sub(r" \)", ")", " ".join(parts)))

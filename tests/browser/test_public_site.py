@@ -59,7 +59,7 @@ def test_filter_download_read_a_profile_and_switch_to_english(page: Page, site, 
     expect(page.locator("h1")).to_have_text("博彦科技（上海）有限公司")
     expect(page.locator(".facts")).to_contain_text("Digital services")
     expect(page.locator(".facts")).to_contain_text("Pudong New Area")
-    expect(page.locator(".volume")).to_contain_text("10,000 USD")
+    expect(page.locator(".volume")).to_contain_text("(USD 10,000)")
     assert page.locator("html").get_attribute("lang") == "en"
 
 

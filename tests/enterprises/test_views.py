@@ -132,11 +132,26 @@ def test_sort_by_region_groups_regions_in_order(client, report):
     assert len(regions) == 13
 
 
-def test_an_unknown_filter_value_is_reported_not_fatal(client, report):
-    response = client.get(LIST_URL, {"district": "waitan"})
-    assert response.status_code == 200
-    assert "district" in response.context["filter_errors"]
-    assert "waitan" in response.content.decode()
+def test_an_unknown_filter_value_answers_400_with_a_sentence_naming_filter_and_value(client, report):
+    response = client.get(LIST_URL, {"district": "waitan", "business_type": "cloud"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    # The page still shows the rows of the filters it understood, and says what it left out.
+    assert response.status_code == 400
+    assert response.context["filter_errors"] == ["未知的所属区域：waitan"]
+    html = response.content.decode()
+    assert "<li>未知的所属区域：waitan</li>" in html and "`district`" not in html and "选择一个有效的选项" not in html
+    assert response.context["total"] == 13
+    english = client.get(LIST_URL, {"district": "waitan"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 400 and english.context["filter_errors"] == ["Unknown region: waitan"]
+
+
+def test_the_heading_says_what_is_filtered_and_how_many(client, report):
+    response = client.get(LIST_URL, {"district": "pudong", "business_type": "digital-services"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    heading = re.sub(r"<[^>]+>", "", re.search(r'<h2 id="results-heading"[^>]*>(.*?)</h2>', response.content.decode(), re.S).group(1))
+    total = response.context["total"]
+    assert " ".join(heading.split()) == f"数字服务 · 浦东 · {total} 家企业"
+    english = client.get(LIST_URL, {"district": "pudong", "q": "软件"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    heading = re.sub(r"<[^>]+>", "", re.search(r'<h2 id="results-heading"[^>]*>(.*?)</h2>', english, re.S).group(1))
+    assert heading.startswith("Pudong New Area · “软件” · ")
 
 
 def test_no_result_offers_to_clear_the_filters(client, report):

@@ -74,9 +74,9 @@ def test_refused_values_and_page_numbers_written_another_way_make_no_cache_entry
     before = kept_keys(settings)
     for n in range(20):
         junk = secrets.token_hex(6)
-        # A mistyped filter is answered with its message, a page number out of range with
+        # A mistyped filter is answered 400 with its message, a page number out of range with
         # the nearest page, a page size over the maximum with the maximum: none is kept.
-        assert client.get(f"/enterprises/?district={junk}").status_code == 200
+        assert client.get(f"/enterprises/?district={junk}").status_code == 400
         assert client.get(f"/enterprises/?district=minhang&page={junk}").status_code == 200
         assert client.get(f"/enterprises/?district=minhang&page=0{n}").status_code == 200
         assert client.get(f"/api/enterprises/?district=minhang&page_size={500 + n}").status_code == 200

@@ -99,9 +99,9 @@ def test_an_unknown_format_is_not_found(client, report):
 @pytest.mark.parametrize(
     "download_name, params, said",
     [
-        ("enterprise_download", {"district": "bogus"}, "区域 (district): 选择一个有效的选项。 bogus 不在可用的选项中。"),
-        ("exportbase_download", {"year": "20x1"}, "(year): "),
-        ("policy_download", {"period": "99th"}, "(period): 选择一个有效的选项。 99th 不在可用的选项中。"),
+        ("enterprise_download", {"district": "bogus"}, "未知的所属区域：bogus\n"),
+        ("exportbase_download", {"year": "20x1"}, "：输入整数。\n"),
+        ("policy_download", {"period": "99th"}, "：99th\n"),
     ],
 )
 def test_a_download_with_a_refused_filter_answers_400_naming_it(client, report, download_name, params, said):
@@ -116,4 +116,4 @@ def test_a_download_with_a_refused_filter_answers_400_naming_it(client, report, 
 def test_a_refused_download_speaks_the_visitors_language(client, report):
     response = client.get(reverse("enterprise_download", kwargs={"fmt": "csv"}), {"district": "bogus"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
-    assert response.content.decode() == "Region (district): Select a valid choice. bogus is not one of the available choices.\n"
+    assert response.content.decode() == "Unknown region: bogus\n"
