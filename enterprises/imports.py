@@ -99,7 +99,7 @@ class EnterpriseImport(TableImport):
             if decision.isdigit():
                 candidates.add(int(decision))
         candidates.discard(None)
-        self.records = fetch_in_chunks(Enterprise.objects.select_related("region", "business_type"), candidates)
+        self.records = fetch_in_chunks(Enterprise.objects.select_related("region", "business_type", "listing"), candidates)
 
     def check_row(self, row):
         values = self.read_plain_fields(row)
@@ -161,7 +161,7 @@ class EnterpriseImport(TableImport):
         for change in outcome.changes:
             if change.column == row.header("aliases"):
                 change.old, change.new = (ALIAS_SEPARATOR.join(split_aliases(v)) for v in (change.old, change.new))
-        if record.public_list_year is not None and not review.may_change_public(self.user):
+        if record.on_public_list and not review.may_change_public(self.user):
             # The public sees this enterprise: an editor's changes to it wait for a reviewer
             # (enterprises.services.enterprise_update's rule), and the preview says so.
             self.plan_review(plan, review.REVIEWED_FIELDS)
