@@ -299,7 +299,7 @@ class EnterpriseImport(TableImport):
         self.park_serials(ListMembership, moved)
         self.bulk_update(ListMembership, moved, ["serial"])
         self.bulk_create(ListMembership, added)
-        # Bulk writes send no signals: the public list columns follow the entries here.
+        # Bulk writes send no signals: the PublicListing rows follow the entries here.
         # They are read from the entries the public sees only, so an entry under no
         # public status (every new one is a draft) cannot change them.
         Enterprise.objects.filter(
