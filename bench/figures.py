@@ -134,13 +134,13 @@ def copy_seconds(database_url: str) -> float:
 
     sql = """
         COPY (
-            SELECT e.public_serial, e.name, t.name, r.short_name, e.name_en, e.aliases, e.credit_code,
-                   e.website, t.code, r.code, e.slug, e.public_status
+            SELECT l.serial, e.name, t.name, r.short_name, e.name_en, e.aliases, e.credit_code,
+                   e.website, t.code, r.code, e.slug, l.status
             FROM enterprises_enterprise e
+            JOIN enterprises_publiclisting l ON l.enterprise_id = e.id
             JOIN enterprises_region r ON r.id = e.region_id
             JOIN enterprises_businesstype t ON t.id = e.business_type_id
-            WHERE e.public_list_year IS NOT NULL
-            ORDER BY e.public_list_year DESC, e.public_serial, e.name_normalized
+            ORDER BY l.list_year DESC, l.serial, e.name_normalized
         ) TO STDOUT WITH (FORMAT csv, HEADER)
     """
     with psycopg.connect(database_url) as connection, connection.cursor() as cursor:

@@ -6,7 +6,7 @@ worker call it), against `bulk_create` of those N entries measured in the same r
 Each run puts every enterprise of the benchmark's database on a new year's list as a
 draft (the baseline: ListMembership.objects.bulk_create, in one transaction), then
 publishes the list with its history rows, its events, the enterprises' public listing
-columns and the data version. Everything a run writes is deleted afterwards, and the
+(enterprises.PublicListing) and the data version. Everything a run writes is deleted afterwards, and the
 enterprises' public listing recomputed, so that the database stays as it was built.
 """
 
@@ -80,7 +80,7 @@ def clean_up() -> None:
             Enterprise.objects.filter(pk__in=enterprises[start : start + 10_000]).refresh_public_listing()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE enterprises_enterprise, enterprises_listmembership")
+            cursor.execute("VACUUM ANALYZE enterprises_publiclisting, enterprises_listmembership")
 
 
 def _timed(function, *args):

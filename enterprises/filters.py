@@ -31,9 +31,9 @@ SORT_CHOICES = [
 ]
 # Each sort ends on the normalised name so that equal keys keep a stable order across
 # pages. By serial: on the filtered list, or else newest list first, then its 序号,
-# which the index enterprise_public_order serves.
+# which the index public_listing_order serves.
 BY_LIST_SERIAL = ["list_serial", "name_normalized"]
-BY_PUBLIC_SERIAL = ["-public_list_year", "public_serial", "name_normalized"]
+BY_PUBLIC_SERIAL = ["-listing__list_year", "listing__serial", "name_normalized"]
 
 
 def business_type_filter(relation="business_type", **kwargs):

@@ -104,7 +104,7 @@ class EnterpriseImport(TableImport):
             if decision.isdigit():
                 candidates.add(int(decision))
         candidates.discard(None)
-        self.records = fetch_in_chunks(Enterprise.objects.select_related("region", "business_type"), candidates)
+        self.records = fetch_in_chunks(Enterprise.objects.select_related("region", "business_type", "listing"), candidates)
 
     def check_row(self, row):
         values = self.read_plain_fields(row)
@@ -166,7 +166,7 @@ class EnterpriseImport(TableImport):
         for change in outcome.changes:
             if change.column == row.header("aliases"):
                 change.old, change.new = (ALIAS_SEPARATOR.join(split_aliases(v)) for v in (change.old, change.new))
-        if record.public_list_year is not None and not review.may_change_public(self.user):
+        if record.on_public_list and not review.may_change_public(self.user):
             # The public sees this enterprise: an editor's changes to it wait for a reviewer
             # (enterprises.services.enterprise_update's rule), and the preview says so.
             self.plan_review(plan, review.REVIEWED_FIELDS)
@@ -307,7 +307,7 @@ class EnterpriseImport(TableImport):
         self.park_serials(ListMembership, moved)
         self.bulk_update(ListMembership, moved, ["serial"])
         self.bulk_create(ListMembership, added)
-        # Bulk writes send no signals: the public list columns follow the entries, in
+        # Bulk writes send no signals: the PublicListing rows follow the entries, in
         # refresh_public(). They are read from the entries the public sees only, so an
         # entry under no public status (every new one is a draft) cannot change them.
         self.public_pks = [m.enterprise_id for m in (*moved, *added) if m.status in PUBLIC_STATUSES]

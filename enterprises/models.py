@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
-from django.db import models
-from django.db.models import F, OuterRef, Subquery, TextField, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db import connections, models
+from django.db.models import Exists, F, OuterRef, TextField, Value, Window
+from django.db.models.functions import Cast, Concat, RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -65,23 +65,37 @@ class EnterpriseQuerySet(models.QuerySet):
 
     def public(self):
         """The enterprises the public sees: those on a list under public notice or published."""
-        return self.filter(public_list_year__isnull=False)
+        return self.filter(listing__isnull=False)
 
     def refresh_public_listing(self) -> None:
         """
-        Recompute these enterprises' public list columns (public_list_year, public_serial,
-        public_status) from their list entries the public sees. Call it after any write
-        to list entries that sends no signal (bulk writes); single saves do it by signal.
+        Recompute these enterprises' PublicListing rows from their list entries the public
+        sees: one for each enterprise on a public list, from its latest such entry. Call it after any write to list entries that sends no signal
+        (bulk writes); single saves do it by signal.
         """
-        latest = ListMembership.objects.filter(enterprise=OuterRef("pk"), status__in=PUBLIC_STATUSES).order_by(
-            "-annual_list__year"
-        )
-        # A subquery, not a list of ids: one statement whatever the number of enterprises.
-        self.model.objects.filter(pk__in=self.values("pk")).update(
-            public_list_year=Subquery(latest.values("annual_list__year")[:1]),
-            public_serial=Subquery(latest.values("serial")[:1]),
-            public_status=Coalesce(Subquery(latest.values("status")[:1]), Value("")),
-        )
+        from shdt.core.publication import insert_select
+
+        # Two set-based statements whatever the number of enterprises (subqueries, not
+        # lists of ids). An upsert, not a delete and an insert: a row that stays is
+        # updated in place, and its reference to the enterprise is not checked again.
+        enterprises = self.order_by().values("pk")
+        public = ListMembership.objects.filter(status__in=PUBLIC_STATUSES)
+        # On no public list any more: no row (one DELETE; the rows send no signals and
+        # nothing refers to them).
+        PublicListing.objects.filter(enterprise__in=enterprises).exclude(
+            Exists(public.filter(enterprise=OuterRef("enterprise")))
+        ).delete()
+        # Each enterprise's public entries, newest list first: the first is its latest (a
+        # window, so that each entry is read once, not compared with the others).
+        newest_first = Window(RowNumber(), partition_by=F("enterprise_id"), order_by=F("annual_list__year").desc())
+        latest = public.filter(enterprise__in=enterprises).annotate(rank=newest_first).filter(rank=1).order_by()
+        columns = {
+            "enterprise": F("enterprise_id"),
+            "list_year": F("annual_list__year"),
+            "serial": F("serial"),
+            "status": F("status"),
+        }
+        insert_select(PublicListing, columns, latest, connections[self.db], update_conflicts="enterprise")
 
 
 class Enterprise(PermalinkModel):
@@ -112,37 +126,15 @@ class Enterprise(PermalinkModel):
     source = SourceField()
     # Name, aliases and English name with their pinyin, lower-cased: what `q` matches.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
-    # The latest list the public sees this enterprise on (under public notice or
-    # published), its 序号 and status there: derived from the list entries by
-    # EnterpriseQuerySet.refresh_public_listing, so that the public list can
-    # filter and sort on indexed columns. NULL: on no public list, so not public at all.
-    public_list_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    public_serial = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    public_status = models.CharField(max_length=16, choices=Status.choices, blank=True, editable=False)
 
     objects = EnterpriseQuerySet.as_manager()
-    # Derived columns are left out: the history holds the names and the list entries.
-    history = registry_history(excluded_fields=["search_text", "public_list_year", "public_serial", "public_status"])
+    # Derived columns are left out: the history holds the names.
+    history = registry_history(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["name_normalized"]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
-        indexes = [
-            # The public list's default order: newest list first, then its 序号.
-            # The public list's default order. Including the id makes a deep page's keys an
-            # index-only scan (PostgreSQL; SQLite ignores the INCLUDE).
-            models.Index(
-                fields=["-public_list_year", "public_serial", "name_normalized"],
-                include=["id"],
-                name="enterprise_public_order",
-            ),
-            # The list filtered by region and type, in the same order.
-            models.Index(
-                fields=["region", "business_type", "-public_list_year", "public_serial", "name_normalized"],
-                name="enterprise_region_type_order",
-            ),
-        ]
 
     def __str__(self):
         return self.name
@@ -157,6 +149,11 @@ class Enterprise(PermalinkModel):
     def from_report(self) -> bool:
         """Whether the record comes from a report, whose silence on a field its page then states (not “unknown”)."""
         return source_is_report(self.source)
+
+    @property
+    def on_public_list(self) -> bool:
+        """On a list the public sees (select_related("listing") reads it with the enterprise)."""
+        return hasattr(self, "listing")
 
     @property
     def alias_list(self) -> list[str]:
@@ -188,6 +185,37 @@ class Enterprise(PermalinkModel):
         # Derived columns, not side effects: the unique key must never be stale.
         self.refresh_derived_fields()
         super().save(*args, **kwargs)
+
+
+class PublicListing(models.Model):
+    """
+    Where the public sees an enterprise: its latest list under public notice or published,
+    its 序号 and status there. Derived from the list entries by
+    EnterpriseQuerySet.refresh_public_listing, so that the public list filters and sorts
+    on indexed columns; an enterprise on no public list has no row, and is not public.
+    A narrow table of its own, not columns of the enterprise: publishing a list rewrites
+    these rows, and a row of the wide enterprise table would rewrite its dozen indexes.
+    """
+
+    enterprise = models.OneToOneField(
+        Enterprise, models.CASCADE, primary_key=True, related_name="listing", verbose_name=_("enterprise")
+    )
+    list_year = models.PositiveSmallIntegerField(_("year"))
+    serial = models.PositiveIntegerField(_("serial number"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+
+    class Meta:
+        verbose_name = _("public listing")
+        verbose_name_plural = _("public listings")
+        indexes = [
+            # The public list's default order: newest list first, then its 序号 (unique
+            # within a list). Including the enterprise makes a deep page's keys an
+            # index-only scan (PostgreSQL; SQLite ignores the INCLUDE).
+            models.Index(fields=["-list_year", "serial"], include=["enterprise"], name="public_listing_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.list_year} · {self.serial} · {self.enterprise_id}"
 
 
 class AnnualListQuerySet(models.QuerySet):
@@ -256,7 +284,7 @@ class ListMembership(PublishableModel):
     @classmethod
     def page_public_condition(cls) -> models.Q:
         # An entry's page is its enterprise's profile.
-        return models.Q(enterprise__public_list_year__isnull=False)
+        return models.Q(enterprise__listing__isnull=False)
 
     @classmethod
     def publication_title(cls):
@@ -280,7 +308,7 @@ class ListMembership(PublishableModel):
 class CaseStudyQuerySet(PublishableQuerySet):
     def public(self):
         """Public case studies of enterprises the public sees."""
-        return super().public().filter(enterprise__public_list_year__isnull=False)
+        return super().public().filter(enterprise__listing__isnull=False)
 
     def get_by_natural_key(self, report_year, name_normalized):
         return self.get(report_year=report_year, enterprise__name_normalized=name_normalized)
@@ -336,7 +364,7 @@ class CaseStudy(PublishableModel, TimestampedModel):
     @classmethod
     def feed_condition(cls) -> models.Q:
         # A case study is public only with its enterprise: until then it is not named.
-        return models.Q(enterprise__public_list_year__isnull=False)
+        return models.Q(enterprise__listing__isnull=False)
 
     page_public_condition = feed_condition
 

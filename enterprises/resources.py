@@ -92,7 +92,9 @@ class EnterpriseResource(resources.ModelResource):
 
     def dehydrate_status(self, obj):
         # The status on the exported list (or the latest public one), annotated by the filters.
-        return status_in_file(getattr(obj, "list_status", None) or obj.public_status)
+        # Not annotated (no filters ran): the latest public one, if any.
+        status = obj.list_status if hasattr(obj, "list_status") else obj.on_public_list and obj.listing.status
+        return status_in_file(status or "")
 
     def dehydrate_permalink(self, obj):
         return settings.SITE_URL.rstrip("/") + obj.get_absolute_url()
@@ -104,7 +106,7 @@ def enterprise_sql_columns(queryset) -> list:
     serial = row_number(queryset)
     if "list_serial" in annotations:
         serial = SqlTemplate("COALESCE({}, {})", F("list_serial"), serial)
-    status = F("public_status")
+    status = F("listing__status")
     if "list_status" in annotations:
         status = SqlTemplate("COALESCE(NULLIF({}, ''), {})", F("list_status"), status)
     status_words = " ".join(f"WHEN {sql_string(key)} THEN {sql_string(word)}" for key, word in STATUS_IN_FILES.items())

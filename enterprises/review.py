@@ -2,7 +2,7 @@
 What of an enterprise waits for review, and how a pending change is written down.
 
 An enterprise is public while it is on a list entry under public notice or published
-(Enterprise.public_list_year, derived from the entries). Its own fields are not
+(its PublicListing, derived from the entries). Its own fields are not
 publishable records of their own, so they follow that rule: an editor's change to a
 public enterprise waits for a reviewer (enterprises.services.enterprise_update writes it
 as a PendingChange); reviewers and superusers change it at once. The writes live in

@@ -60,10 +60,12 @@ def enterprise_update(enterprise: Enterprise, *, user=None, **fields) -> Enterpr
     (in bulk, pending_changes_propose) the import all write enterprises through this rule.
     """
     if enterprise.pk is not None and not review.may_change_public(user):
-        # Locked: a reviewer publishing its list entry meanwhile makes it public (the
-        # entry's move rewrites the enterprise's public columns, so it waits for this).
+        # Locked: a reviewer publishing one of its list entries meanwhile makes it public.
+        # The move locks the entries, so this waits for it (or it for this), entries first
+        # as the move takes them; `on_public_list` then reads the PublicListing afresh.
+        list(ListMembership.objects.select_for_update().filter(enterprise=enterprise.pk).order_by("pk").values_list("pk"))
         stored = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-        if stored.public_list_year is not None:
+        if stored.on_public_list:
             return _enterprise_propose(stored, user=user, fields=fields)
     for name, value in fields.items():
         setattr(enterprise, name, value)

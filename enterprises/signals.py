@@ -1,6 +1,6 @@
 """
 What is derived from an enterprise's list entries follows them on every single save or
-delete (admin, services, API, loaddata, a history revert): its public list columns. Bulk
+delete (admin, services, API, loaddata, a history revert): its PublicListing. Bulk
 writes, which send no signals, call EnterpriseQuerySet.refresh_public_listing themselves.
 """
 

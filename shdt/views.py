@@ -38,7 +38,7 @@ class HomeView(VersionedResponseCacheMixin, TemplateView):
             policy_count=Policy.objects.public().count(),
             latest_list=latest_public_list(),
             business_types=BusinessType.objects.annotate(
-                n=Count("enterprises", filter=Q(enterprises__public_list_year__isnull=False))
+                n=Count("enterprises", filter=Q(enterprises__listing__isnull=False))
             ),
             **kwargs,
         )

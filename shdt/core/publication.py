@@ -14,9 +14,10 @@ moves them, and the database writes their history rows and their events itself (
 expressions (PublishableModel.publication_title, publication_url).
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import DatabaseError, connections, transaction
 from django.db.models import CharField, DateTimeField, F, IntegerField, QuerySet, Value
+from django.db.models.constants import OnConflict
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left
 from django.utils import timezone
@@ -121,19 +122,33 @@ def _events_write(moving: QuerySet, *, to, user, now, connection) -> None:
     insert_select(PublicationEvent, columns, moving, connection)
 
 
-def insert_select(target, columns: dict, queryset: QuerySet, connection) -> int:
+def insert_select(target, columns: dict, queryset: QuerySet, connection, *, update_conflicts: str | None = None) -> int:
     """
     Write a row of `target` (a model) for each row of `queryset`, in the queryset's order,
     with `columns` (field name → expression over the queryset's model): one INSERT …
-    SELECT. Return how many rows were written.
+    SELECT. With `update_conflicts` (a unique field of `target`), a row whose value there
+    is taken updates that row's other columns instead (an upsert, as bulk_create's
+    update_conflicts writes it). Return how many rows were written.
     """
     quote = connection.ops.quote_name
     names = [quote(target._meta.get_field(name).column) for name in columns]
+    suffix = ""
+    if update_conflicts is not None:
+        unique = target._meta.get_field(update_conflicts).column
+        others = [target._meta.get_field(name).column for name in columns if name != update_conflicts]
+        suffix = " " + connection.ops.on_conflict_suffix_sql(None, OnConflict.UPDATE, others, [unique])
     # Aliases the model's fields cannot clash with; values() selects them in this order.
     selected = queryset.values(**{f"insert_select_{index}": value for index, value in enumerate(columns.values())})
-    with connection.cursor() as cursor:
+    try:
         sql, params = select_sql(selected)
-        cursor.execute(f"INSERT INTO {quote(target._meta.db_table)} ({', '.join(names)}) {sql}", params)
+    except EmptyResultSet:
+        # A queryset that can match nothing (pk__in=[]) has no SELECT: nothing to write.
+        return 0
+    if suffix:
+        # SQLite reads `… ON CONFLICT` after a SELECT as a join's ON unless a WHERE comes first.
+        sql = f"SELECT * FROM ({sql}) {quote('insert_select')} WHERE 1 = 1"
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(target._meta.db_table)} ({', '.join(names)}) {sql}{suffix}", params)
         return cursor.rowcount
 
 

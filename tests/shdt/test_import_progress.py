@@ -81,7 +81,7 @@ def test_a_background_import_rises_through_its_phases_and_reaches_100_only_when_
     assert Enterprise.objects.count() == ROWS + PUBLIC
     assert ListMembership.objects.filter(annual_list__year=2022).count() == ROWS + PUBLIC
     # The refreshed listing: the moved enterprises show their new serials to the public.
-    assert sorted(Enterprise.objects.filter(pk__in=[e.pk for e in listed]).values_list("public_serial", flat=True)) == [
+    assert sorted(Enterprise.objects.filter(pk__in=[e.pk for e in listed]).values_list("listing__serial", flat=True)) == [
         ROWS + n + 1 for n in range(PUBLIC)
     ]
 
