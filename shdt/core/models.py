@@ -485,7 +485,7 @@ class CorrectionRequest(models.Model):
     MESSAGE_MAX_LENGTH = 2000
 
     class State(models.TextChoices):
-        NEW = "new", _("new")
+        NEW = "new", _("awaiting handling")
         HANDLED = "handled", _("handled")
         DISMISSED = "dismissed", _("dismissed")
 
