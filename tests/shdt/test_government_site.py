@@ -85,7 +85,7 @@ def test_the_statement_is_on_the_site_map_and_in_the_sitemap(client):
 # --- Report an error ---------------------------------------------------------------------
 
 
-def test_each_profile_carries_the_form(client, enterprise):
+def test_each_profile_carries_the_form(client, enterprise, response_cache):
     base = make_base("纠错测试基地")
     for kind, record in (("enterprise", enterprise), ("base", base)):
         page = client.get(record.get_absolute_url(), **ZH).content.decode()
@@ -93,6 +93,7 @@ def test_each_profile_carries_the_form(client, enterprise):
         assert f'action="{report_url(kind, record)}"' in page
         # No per-visitor token: the page stays cacheable whole.
         assert "csrfmiddlewaretoken" not in page
+        assert getattr(client.get(record.get_absolute_url()), "shdt_cacheable", False)
     assert "Report an error in this record" in client.get(enterprise.get_absolute_url(), **EN).content.decode()
 
 
