@@ -2,8 +2,12 @@
 
 import functools
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Max
 from django.urls import get_script_prefix, reverse
+from django.utils import translation
 
 from shdt.core.caching import cached_for_token, current_token
 from shdt.core.models import PublicationEvent
@@ -19,6 +23,7 @@ CHROME_URL_NAMES = (
     "change_feed",
     "changes",
     "site_map",
+    "accessibility",
     "api:docs",
     "annuallist_list",
     "set_language",
@@ -74,3 +79,28 @@ def public_timestamped_models() -> list[type]:
         for entry in registered_models()
         if hasattr(entry.model.objects, "public") and any(f.name == "updated_at" for f in entry.model._meta.concrete_fields)
     ]
+
+
+def site_owner(request):
+    """
+    `site_owner`: who runs the site (主办单位, settings.SITE_SPONSOR, in English
+    SITE_SPONSOR_EN) and how to reach them (SITE_CONTACT; `contact_email` when it is an
+    e-mail address, for a mailto link), for the footer of every page.
+    """
+    english = translation.get_language() == "en"
+    contact = settings.SITE_CONTACT.strip()
+    return {
+        "site_owner": {
+            "sponsor": (settings.SITE_SPONSOR_EN if english and settings.SITE_SPONSOR_EN else settings.SITE_SPONSOR),
+            "contact": contact,
+            "contact_email": contact if _is_email(contact) else "",
+        }
+    }
+
+
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True

@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "shdt.context_processors.last_updated",
                 "shdt.context_processors.site_urls",
+                "shdt.context_processors.site_owner",
             ],
         },
     },
@@ -371,6 +372,16 @@ if NUM_PROXIES is None:
 # firm enough to stop a scraper fetching a file per filter. Staff and static files are not counted.
 PAGE_RATE = env.str("PAGE_RATE", default="120/minute")
 DOWNLOAD_RATE = env.str("DOWNLOAD_RATE", default="20/minute")
+# Reports of an error in a record (the form on each profile, shdt.core.corrections) per
+# address: a person finds few errors in an hour; a script posting reports is stopped early.
+CORRECTION_RATE = env.str("CORRECTION_RATE", default="5/hour")
+
+# Who runs the site (主办单位), shown in every page's footer as Chinese government sites do,
+# and how to reach them. The contact is empty by default rather than a made-up number: the
+# footer then points to the sponsor's own website. An e-mail address is shown as a link.
+SITE_SPONSOR = env.str("SITE_SPONSOR", default="上海市商务委员会")
+SITE_SPONSOR_EN = env.str("SITE_SPONSOR_EN", default="Shanghai Municipal Commission of Commerce")
+SITE_CONTACT = env.str("SITE_CONTACT", default="")
 
 # CORS is off: a browser page on another origin may read the API only from the origins listed
 # here (comma-separated, e.g. https://data.example.cn). Only /api/ answers them.

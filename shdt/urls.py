@@ -8,7 +8,17 @@ from django.views.i18n import set_language
 from .feeds import ChangeFeed
 from shdt.core.sitemaps import sitemaps
 
-from .views import ChangesView, HomeView, SiteMapView, StatsView, favicon_ico, robots_txt
+from .views import (
+    AccessibilityView,
+    ChangesView,
+    HomeView,
+    ReportErrorView,
+    SiteMapView,
+    StatsView,
+    favicon_ico,
+    report_error_thanks,
+    robots_txt,
+)
 
 # 503 with a page in the visitor's language while the database is away, the 500 page otherwise.
 handler500 = "shdt.core.outages.server_error"
@@ -23,6 +33,10 @@ urlpatterns = [
     path("feed/", ChangeFeed(), name="change_feed"),
     path("changes/", ChangesView.as_view(), name="changes"),
     path("site-map/", SiteMapView.as_view(), name="site_map"),
+    path("accessibility/", AccessibilityView.as_view(), name="accessibility"),
+    # Reports of an error in a record: no CSRF token, and why that is safe, in shdt.core.corrections.
+    path("report-error/<str:kind>/<slug:slug>/", ReportErrorView.as_view(), name="report_error"),
+    path("report-error/<str:kind>/<slug:slug>/thanks/", report_error_thanks, name="report_error_thanks"),
     # For search engines: the sitemap (an index of sections, each paged at 50,000 addresses) and robots.txt.
     path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps(), "sitemap_url_name": "sitemap_section"}, name="sitemap"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps()}, name="sitemap_section"),

@@ -1,7 +1,14 @@
-"""The home page, the statistics page and the pages that help find the rest (changes, site map, robots.txt)."""
+"""
+The home page, the statistics page, the pages that help find the rest (changes, site map,
+robots.txt), the accessibility statement, and the form that reports an error in a record.
+"""
 
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponsePermanentRedirect
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.generic import TemplateView
@@ -13,6 +20,8 @@ from policies.models import Policy
 
 from shdt.core.caching import VersionedResponseCacheMixin
 from shdt.core.charts import bar_chart
+from shdt.core.corrections import CorrectionForm, correction_request_create, from_this_site, public_record
+from shdt.core.limits import CORRECTION, too_many_requests, wait_seconds
 from shdt.core.feed import feed_entries
 from shdt.core.links import absolute_url
 from shdt.core.models import PUBLIC_STATUSES
@@ -107,6 +116,46 @@ class SiteMapView(VersionedResponseCacheMixin, TemplateView):
             bases=ExportBase.objects.public().order_by("name").only("name", "slug"),
             **kwargs,
         )
+
+
+class AccessibilityView(VersionedResponseCacheMixin, TemplateView):
+    """无障碍声明: what the site does for people who read it with assistive technology, and how to report a problem."""
+
+    template_name = "accessibility.html"
+
+
+# Taking a report changes no record and no page, and the pages that carry the form are
+# cached whole without a CSRF token: see shdt.core.corrections for what protects it instead.
+@method_decorator(csrf_exempt, name="dispatch")
+class ReportErrorView(View):
+    """The form that reports an error in a public record: on its own page (GET, or a post with a mistake), and its POST."""
+
+    template_name = "report_error.html"
+
+    def get(self, request, kind, slug):
+        record = public_record(kind, slug)
+        return render(request, self.template_name, {"record": record, "kind": kind, "form": CorrectionForm()})
+
+    def post(self, request, kind, slug):
+        if not from_this_site(request):
+            return HttpResponseForbidden()
+        retry_after = wait_seconds(request, CORRECTION)
+        if retry_after is not None:
+            return too_many_requests(request, retry_after, "report_error_429.html")
+        record = public_record(kind, slug)
+        form = CorrectionForm(request.POST)
+        # A robot is thanked as a person is, and nothing is kept.
+        if form.is_robot():
+            return redirect("report_error_thanks", kind=kind, slug=slug)
+        if not form.is_valid():
+            return render(request, self.template_name, {"record": record, "kind": kind, "form": form}, status=400)
+        correction_request_create(record=record, message=form.cleaned_data["message"], contact=form.cleaned_data["contact"])
+        return redirect("report_error_thanks", kind=kind, slug=slug)
+
+
+def report_error_thanks(request, kind, slug):
+    """After a report (post, redirect, get): thanks, and the way back to the record."""
+    return render(request, "report_error_thanks.html", {"record": public_record(kind, slug)})
 
 
 def robots_txt(request):

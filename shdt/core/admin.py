@@ -497,3 +497,7 @@ class PublicationJobAdmin(admin.ModelAdmin):
             "refresh_seconds": 2 if job.is_busy else None,
         }
         return TemplateResponse(request, "admin/shdt/publicationjob/status.html", context)
+
+
+# Visitors' reports of errors in records, in a module of their own.
+from . import corrections_admin  # noqa: E402, F401

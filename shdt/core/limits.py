@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 PAGE, DOWNLOAD = "page", "download"
+# Counted by the view that takes reports of errors (shdt.core.corrections), not here: only its POSTs.
+CORRECTION = "correction"
+RATE_SETTINGS = {PAGE: "PAGE_RATE", DOWNLOAD: "DOWNLOAD_RATE", CORRECTION: "CORRECTION_RATE"}
 # The API has its own throttle (shdt.core.api.throttling); the admin is for staff, whose
 # sign-in django-axes guards.
 UNLIMITED_PREFIXES = ("/api/", "/admin/")
@@ -51,7 +54,7 @@ def request_kind(request) -> str | None:
 
 
 def rate_of(kind: str) -> tuple[int, int] | None:
-    return parse_rate(getattr(settings, "DOWNLOAD_RATE" if kind == DOWNLOAD else "PAGE_RATE", None))
+    return parse_rate(getattr(settings, RATE_SETTINGS[kind], None))
 
 
 def hits_in_window(key: str, seconds: int) -> int:
@@ -91,11 +94,12 @@ def wait_seconds(request, kind: str) -> int | None:
     return max(1, math.ceil((window + 1) * period - now))
 
 
-def too_many_requests(request, retry_after: int) -> HttpResponse:
+def too_many_requests(request, retry_after: int, template_name: str = "429.html") -> HttpResponse:
     """429 with Retry-After and a short page in the visitor's language."""
     language = translation.get_language_from_request(request)
     with translation.override(language):
-        content = render_to_string("429.html", {"retry_after": retry_after}, request=request)
+        context = {"retry_after": retry_after, "retry_minutes": math.ceil(retry_after / 60)}
+        content = render_to_string(template_name, context, request=request)
     response = HttpResponse(content, status=429)
     response["Retry-After"] = str(retry_after)
     response["Content-Language"] = language

@@ -6,6 +6,8 @@ record of each import (ImportRecord).
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
 from django.db import models
 from django.db.models.functions import Concat
@@ -503,3 +505,44 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class CorrectionRequest(models.Model):
+    """
+    A visitor's report of an error in a public record (“report an error” on its page),
+    kept for staff to check and handle. Linked to any kind of record by content type and
+    id; the record's name at the time is kept too, so the request still says what it was
+    about if the record is renamed or removed. Not a registered record: saving one changes
+    nothing the public sees, and so writes no new data token.
+    """
+
+    MESSAGE_MAX_LENGTH = 2000
+
+    class State(models.TextChoices):
+        NEW = "new", _("awaiting handling")
+        HANDLED = "handled", _("handled")
+        DISMISSED = "dismissed", _("dismissed")
+
+    content_type = models.ForeignKey(ContentType, models.CASCADE, related_name="+", verbose_name=_("kind of record"))
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    record = GenericForeignKey("content_type", "object_id")
+    record_title = models.CharField(_("record"), max_length=300)
+    message = models.TextField(_("what is wrong"), max_length=MESSAGE_MAX_LENGTH)
+    contact = models.CharField(_("contact (optional)"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=State.choices, default=State.NEW, db_index=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("handled by")
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    note = models.TextField(_("staff note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="correction_record")]
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+
+    def __str__(self):
+        return f"{self.record_title} · {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else self.record_title

@@ -6,6 +6,7 @@ migrate (and flush) by sync_roles:
 - 审核员 (reviewer): opens and closes public notices (公示), publishes and withdraws,
   decides editors' proposed changes to public records and may make such changes directly;
 - 只读 (viewer): reads everything in the admin and changes nothing;
+- editors and reviewers alike handle visitors' reports of errors (CorrectionRequest);
 - 账户管理员 (account administrator): adds and changes staff accounts and gives them their
   role, sees API tokens and removes a lost second factor; sees and changes no record.
 
@@ -42,12 +43,19 @@ ROLE_SLUGS = {"editor": EDITOR, "reviewer": REVIEWER, "viewer": VIEWER, "account
 RECORD_ROLES = (EDITOR, REVIEWER, VIEWER)
 
 # The framework's own records: editors import; reviewers open notices; all read.
+# Visitors' reports of errors (CorrectionRequest): editors and reviewers handle them.
+HANDLE_CORRECTIONS = {"shdt.change_correctionrequest"}
 FRAMEWORK_GRANTS = {
-    EDITOR: {"shdt.add_importrecord", "shdt.change_importrecord", "shdt.view_importrecord"},
-    REVIEWER: {"shdt.add_notice", "shdt.change_notice", "shdt.view_importrecord"},
+    EDITOR: {"shdt.add_importrecord", "shdt.change_importrecord", "shdt.view_importrecord", *HANDLE_CORRECTIONS},
+    REVIEWER: {"shdt.add_notice", "shdt.change_notice", "shdt.view_importrecord", *HANDLE_CORRECTIONS},
     VIEWER: {"shdt.view_importrecord"},
 }
-VIEWED_BY_ALL = ("shdt.view_notice", "shdt.view_publicationevent", "shdt.view_publicationjob")
+VIEWED_BY_ALL = (
+    "shdt.view_notice",
+    "shdt.view_publicationevent",
+    "shdt.view_publicationjob",
+    "shdt.view_correctionrequest",
+)
 
 # The account administrator's: accounts and who is in which group, but no record. No
 # delete_user (an account is deactivated, so that its history keeps its name) and no

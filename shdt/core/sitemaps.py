@@ -55,6 +55,7 @@ class SitePagesSitemap(Sitemap):
         "stats",
         "changes",
         "site_map",
+        "accessibility",
         "api:docs",
     )
 
