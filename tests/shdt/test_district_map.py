@@ -28,8 +28,8 @@ def table_3_3_by_region() -> dict[str, int]:
     return {r.code: by_short_name.get(r.short_name, 0) for r in Region.objects.all()}
 
 
-def svg_of(page: str, map_id: str) -> str:
-    figure = page.split(f'<figcaption id="{map_id}-title"', 1)[1]
+def svg_of(content: str, map_id: str) -> str:
+    figure = content.split(f'<figcaption id="{map_id}-title"', 1)[1]
     return figure.split("</svg>", 1)[0]
 
 
@@ -96,9 +96,9 @@ def test_english_tiles_say_the_place_without_the_generic_word():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("page", "map_id"), [("stats", "region-map"), ("home", "home-map")])
-def test_a_tile_per_region_with_its_count_from_table_3_3(client, report, page, map_id):
-    response = client.get(reverse(page))
+@pytest.mark.parametrize(("page_name", "map_id"), [("stats", "region-map"), ("home", "home-map")])
+def test_a_tile_per_region_with_its_count_from_table_3_3(client, report, page_name, map_id):
+    response = client.get(reverse(page_name))
     expected = table_3_3_by_region()
     assert {t.region.code: t.count for t in response.context["region_map"].tiles} == expected
     svg = svg_of(response.content.decode(), map_id)
@@ -114,9 +114,9 @@ def test_a_tile_per_region_with_its_count_from_table_3_3(client, report, page, m
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("page", "map_id"), [("stats", "region-map"), ("home", "home-map")])
-def test_each_tile_leads_to_a_list_of_as_many_enterprises(client, report, page, map_id):
-    svg = svg_of(client.get(reverse(page)).content.decode(), map_id)
+@pytest.mark.parametrize(("page_name", "map_id"), [("stats", "region-map"), ("home", "home-map")])
+def test_each_tile_leads_to_a_list_of_as_many_enterprises(client, report, page_name, map_id):
+    svg = svg_of(client.get(reverse(page_name)).content.decode(), map_id)
     links = TILE_LINK.findall(svg)
     assert len(links) == 16
     for href, label, _ in links:
@@ -133,9 +133,9 @@ def test_the_statistics_map_leads_to_the_list_it_counts(client, report):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("page", "map_id"), [("stats", "region-map"), ("home", "home-map")])
-def test_the_english_map_says_its_names_in_english(client, report, page, map_id):
-    svg = svg_of(client.get(reverse(page), HTTP_ACCEPT_LANGUAGE="en").content.decode(), map_id)
+@pytest.mark.parametrize(("page_name", "map_id"), [("stats", "region-map"), ("home", "home-map")])
+def test_the_english_map_says_its_names_in_english(client, report, page_name, map_id):
+    svg = svg_of(client.get(reverse(page_name), HTTP_ACCEPT_LANGUAGE="en").content.decode(), map_id)
     labels = {html.unescape(label) for _, label, _ in TILE_LINK.findall(svg)}
     assert "Pudong New Area: 18 enterprises" in labels
     assert "Chongming District: 1 enterprise" in labels
