@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from bases.models import ExportBase
-from enterprises.models import AnnualList, BusinessType, CaseStudy, Enterprise
+from enterprises.models import AnnualList, BusinessType, CaseStudy
 from shdt.reference.models import Region
 from policies.models import Policy
 
@@ -34,7 +34,8 @@ class HomeView(VersionedResponseCacheMixin, TemplateView):
     def get_context_data(self, **kwargs):
         # One grouped count gives the map and the headline number: every public enterprise
         # has a region, so their sum is the count of public enterprises.
-        by_region = list(Region.objects.annotate(n=Count("enterprises", filter=Q(enterprises__public_list_year__isnull=False))))
+        public = Q(enterprises__public_list_year__isnull=False)
+        by_region = list(Region.objects.annotate(n=Count("enterprises", filter=public)))
         list_url = reverse("enterprise_list")
         return super().get_context_data(
             enterprise_count=sum(r.n for r in by_region),
@@ -44,9 +45,7 @@ class HomeView(VersionedResponseCacheMixin, TemplateView):
             base_count=ExportBase.objects.public().count(),
             policy_count=Policy.objects.public().count(),
             latest_list=latest_public_list(),
-            business_types=BusinessType.objects.annotate(
-                n=Count("enterprises", filter=Q(enterprises__public_list_year__isnull=False))
-            ),
+            business_types=BusinessType.objects.annotate(n=Count("enterprises", filter=public)),
             **kwargs,
         )
 

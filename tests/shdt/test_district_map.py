@@ -69,7 +69,8 @@ def test_the_map_keeps_roughly_to_geography():
 
 
 def test_colour_steps_grow_with_the_count_and_zero_has_its_own():
-    tiles = {t.region.code: t for t in district_map([(Named("a"), 0), (Named("b"), 1), (Named("c"), 9), (Named("d"), 18)]).tiles}
+    pairs = [(Named("a"), 0), (Named("b"), 1), (Named("c"), 9), (Named("d"), 18)]
+    tiles = {t.region.code: t for t in district_map(pairs).tiles}
     assert [tiles[c].step for c in "abcd"] == [0, 1, 2, 4]
     legend = district_map([(Named("a"), 0), (Named("d"), 18)]).legend
     assert [(s.step, s.low, s.high) for s in legend] == [(0, 0, 0), (1, 1, 5), (2, 6, 10), (3, 11, 15), (4, 16, 18)]
