@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from bases.models import ExportBase
-from enterprises.models import AnnualList, BusinessType, CaseStudy, Enterprise
+from enterprises.models import AnnualList, BusinessType, CaseStudy
 from shdt.reference.models import Region
 from policies.models import Policy
 
@@ -24,6 +24,7 @@ from shdt.core.corrections import CorrectionForm, correction_request_create, fro
 from shdt.core.limits import CORRECTION, too_many_requests, wait_seconds
 from shdt.core.feed import feed_entries
 from shdt.core.links import absolute_url
+from shdt.core.maps import district_map
 from shdt.core.models import PUBLIC_STATUSES
 
 
@@ -40,15 +41,20 @@ class HomeView(VersionedResponseCacheMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
+        # One grouped count gives the map and the headline number: every public enterprise
+        # has a region, so their sum is the count of public enterprises.
+        public = Q(enterprises__listing__isnull=False)
+        by_region = list(Region.objects.annotate(n=Count("enterprises", filter=public)))
+        list_url = reverse("enterprise_list")
         return super().get_context_data(
-            enterprise_count=Enterprise.objects.public().count(),
+            enterprise_count=sum(r.n for r in by_region),
+            # Like the business types below: every public enterprise, whatever its list.
+            region_map=district_map([(r, r.n) for r in by_region], link=lambda r: f"{list_url}?district={r.code}"),
             case_study_count=CaseStudy.objects.public().count(),
             base_count=ExportBase.objects.public().count(),
             policy_count=Policy.objects.public().count(),
             latest_list=latest_public_list(),
-            business_types=BusinessType.objects.annotate(
-                n=Count("enterprises", filter=Q(enterprises__listing__isnull=False))
-            ),
+            business_types=BusinessType.objects.annotate(n=Count("enterprises", filter=public)),
             **kwargs,
         )
 
@@ -64,9 +70,9 @@ class StatsView(VersionedResponseCacheMixin, TemplateView):
         by_type = list(
             BusinessType.objects.annotate(n=Count("enterprises", filter=on_list)).filter(n__gt=0).order_by("-n", "sort_order")
         )
-        by_region = list(
-            Region.objects.annotate(n=Count("enterprises", filter=on_list)).filter(n__gt=0).order_by("-n", "sort_order")
-        )
+        # Every region, in the reference order, for the map; those with enterprises, most first, for the bars.
+        regions = list(Region.objects.annotate(n=Count("enterprises", filter=on_list)))
+        by_region = sorted((r for r in regions if r.n), key=lambda r: -r.n)
         cases_public = CaseStudy.objects.public()
         case_year = cases_public.order_by("-report_year").values_list("report_year", flat=True).first()
         cases = list(cases_public.filter(report_year=case_year).select_related("enterprise").order_by("-trade_volume"))
@@ -80,6 +86,7 @@ class StatsView(VersionedResponseCacheMixin, TemplateView):
             by_type_chart=bar_chart([(t, t.n) for t in by_type], link=lambda t: f"{on_this_list}business_type={t.code}"),
             by_region=by_region,
             by_region_chart=bar_chart([(r, r.n) for r in by_region], link=lambda r: f"{on_this_list}district={r.code}"),
+            region_map=district_map([(r, r.n) for r in regions], link=lambda r: f"{on_this_list}district={r.code}"),
             case_year=case_year,
             cases=cases,
             cases_chart=bar_chart([(c.enterprise, c.trade_volume) for c in with_volume], link=lambda e: e.get_absolute_url()),

@@ -1,9 +1,11 @@
 """Playwright drives Debian's chromium (never a browser that Playwright downloads)."""
 
 import os
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import Page
 
 from tests.reference_data import reference_data_create
 
@@ -46,3 +48,18 @@ def site(live_server, transactional_db):
     reference_data_create()
     call_command("loaddata", "report_2022", verbosity=0)
     return live_server.url
+
+
+@pytest.fixture
+def shots(tmp_path):
+    """Save a full-page screenshot under a name; into docs/screenshots when asked for."""
+    folder = Path(os.environ.get("SHDT_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page: Page, name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 10_000, f"{path} is too small to show a page"
+        return path
+
+    return take

@@ -45,21 +45,6 @@ def sheet(region_of_row_3: str) -> bytes:
     )
 
 
-@pytest.fixture
-def shots(tmp_path):
-    """Save a full-page screenshot under a name; into docs/screenshots when asked for."""
-    folder = Path(os.environ.get("SHDT_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def take(page: Page, name: str) -> Path:
-        path = folder / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        assert path.stat().st_size > 10_000, f"{path} is too small to show a page"
-        return path
-
-    return take
-
-
 def staff(username: str, role: str) -> None:
     os.environ["SHDT_STAFF_PASSWORD"] = PASSWORD
     try:

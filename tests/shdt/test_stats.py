@@ -19,7 +19,7 @@ def test_counts_by_type_and_region_match_table_3_3(client, report):
 
 def test_charts_come_with_their_numbers_as_a_table(client, report):
     html = client.get(reverse("stats")).content.decode()
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 4  # three bar charts and the district map
     assert 'aria-describedby="by-type-table"' in html
     assert "<td>54</td><td>54.0%</td>" in html  # 数字服务, 54 of 100
 
