@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
-from shdt.core.links import canonical_url
+from shdt.core.languages import page_without_language
+from shdt.core.links import canonical_url, language_alternates
 from shdt.core.templatetags.registry import localized, volume
 from shdt.core.text import name_reading
 from shdt.core.templating import DJANGO_FILTERS
@@ -23,6 +24,12 @@ def environment(**options) -> Environment:
     options["extensions"] = [*options.get("extensions", ()), "jinja2.ext.i18n", "shdt.core.templating.DjangoTranslationTags"]
     env = Environment(**options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
-    env.globals.update(url=url, static=static, canonical_url=canonical_url)
+    env.globals.update(
+        url=url,
+        static=static,
+        canonical_url=canonical_url,
+        language_alternates=language_alternates,
+        page_without_language=page_without_language,
+    )
     env.filters.update(DJANGO_FILTERS, localized=localized, volume=volume, name_reading=name_reading)
     return env

@@ -25,8 +25,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.functional import cached_property
-from django.utils import translation
 
+from .languages import LANGUAGE_PARAM, language_from_query, request_language
 from .versioning import data_version, request_memo
 
 # Records change rarely; entries of an old token simply age out.
@@ -314,7 +314,7 @@ def response_key(request, token: str | None = None) -> str:
         current_token() if token is None else token,
         "response",
         request.get_host(),
-        translation.get_language_from_request(request),
+        request_language(request),
         request.get_full_path(),
     )
 
@@ -338,7 +338,9 @@ def view_keeps_responses(request) -> bool:
     if not request.GET:
         return True
     known = known_params(view_class)
-    return all(name in known for name in request.GET)
+    # `lang` names a language the site has, or is ignored: either way the key (which holds
+    # the language answered in) names what is shown.
+    return all(name in known or (name == LANGUAGE_PARAM and language_from_query(request)) for name in request.GET)
 
 
 def known_params(view_class) -> frozenset[str]:
