@@ -7,11 +7,18 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self):
-        from shdt.core.registry import register_feed_source, register_models, register_sitemap, register_tables
+        from shdt.core.registry import (
+            register_feed_source,
+            register_models,
+            register_search_source,
+            register_sitemap,
+            register_tables,
+        )
 
         from . import signals
         from .feed import edition_feed_entries
         from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership, PendingChange
+        from .search import CASE_STUDY_SOURCE, ENTERPRISE_SOURCE
         from .sitemaps import EnterpriseSitemap, ListEditionSitemap
         from .tables import CASE_STUDIES, ENTERPRISES
 
@@ -29,4 +36,6 @@ class EnterprisesConfig(AppConfig):
         register_feed_source(edition_feed_entries)
         register_sitemap("enterprises", EnterpriseSitemap)
         register_sitemap("editions", ListEditionSitemap)
+        register_search_source(ENTERPRISE_SOURCE)
+        register_search_source(CASE_STUDY_SOURCE)
         signals.connect(self)

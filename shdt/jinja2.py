@@ -9,6 +9,7 @@ from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
 from shdt.core.links import canonical_url
+from shdt.core.search import highlight
 from shdt.core.templatetags.registry import localized, volume
 from shdt.core.text import name_reading
 from shdt.core.templating import DJANGO_FILTERS
@@ -24,5 +25,5 @@ def environment(**options) -> Environment:
     env = Environment(**options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.globals.update(url=url, static=static, canonical_url=canonical_url)
-    env.filters.update(DJANGO_FILTERS, localized=localized, volume=volume, name_reading=name_reading)
+    env.filters.update(DJANGO_FILTERS, localized=localized, volume=volume, name_reading=name_reading, highlight=highlight)
     return env

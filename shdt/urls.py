@@ -8,7 +8,7 @@ from django.views.i18n import set_language
 from .feeds import ChangeFeed
 from shdt.core.sitemaps import sitemaps
 
-from .views import ChangesView, HomeView, SiteMapView, StatsView, favicon_ico, robots_txt
+from .views import ChangesView, HomeView, SearchSuggestView, SearchView, SiteMapView, StatsView, favicon_ico, robots_txt
 
 # 503 with a page in the visitor's language while the database is away, the 500 page otherwise.
 handler500 = "shdt.core.outages.server_error"
@@ -19,6 +19,8 @@ urlpatterns = [
     path("lists/", include("enterprises.list_urls")),
     path("bases/", include("bases.urls")),
     path("policies/", include("policies.urls")),
+    path("search/", SearchView.as_view(), name="search"),
+    path("search/suggest/", SearchSuggestView.as_view(), name="search_suggest"),
     path("stats/", StatsView.as_view(), name="stats"),
     path("feed/", ChangeFeed(), name="change_feed"),
     path("changes/", ChangesView.as_view(), name="changes"),
