@@ -20,16 +20,18 @@ def enterprise_hits(query: str, limit: int) -> list[Hit]:
     contains the query, the shortest name first: the closest to what was typed. On
     PostgreSQL the trigram index enterprise_search_text_trgm serves the match.
     """
-    needle = normalize_query(query)
-    if not needle:
+    if not normalize_query(query):
         return []
-    rows = (
-        Enterprise.objects.public()
-        .filter(search_text__contains=needle)
-        .order_by(Length("name"), "name_normalized")
-        .only("name", "name_en", "aliases", "slug")[:limit]
-    )
+    rows = enterprise_matches(query).only("name", "name_en", "aliases", "slug")[:limit]
     return [Hit(e.name, e.get_absolute_url(), e.name_en, _other_name(e, query)) for e in rows]
+
+
+def enterprise_matches(query: str):
+    return (
+        Enterprise.objects.public()
+        .filter(search_text__contains=normalize_query(query))
+        .order_by(Length("name"), "name_normalized")
+    )
 
 
 def _other_name(enterprise, query: str) -> str:
@@ -45,15 +47,9 @@ def case_study_hits(query: str, limit: int) -> list[Hit]:
     enterprise with the words around the match. On PostgreSQL the trigram index
     case_study_search_text_trgm serves the match.
     """
-    needle = text_query(query)
-    if not needle:
+    if not text_query(query):
         return []
-    rows = (
-        CaseStudy.objects.public()
-        .filter(search_text__contains=needle)
-        .select_related("enterprise")
-        .order_by("-report_year", "serial")[:limit]
-    )
+    rows = case_study_matches(query).select_related("enterprise")[:limit]
     return [
         Hit(
             case.enterprise.name,
@@ -63,6 +59,10 @@ def case_study_hits(query: str, limit: int) -> list[Hit]:
         )
         for case in rows
     ]
+
+
+def case_study_matches(query: str):
+    return CaseStudy.objects.public().filter(search_text__contains=text_query(query)).order_by("-report_year", "serial")
 
 
 def case_sections(case) -> list[str]:

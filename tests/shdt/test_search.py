@@ -266,3 +266,86 @@ def test_suggestions_are_cached_per_data_version(report, client, response_cache)
     put_on_list(make_enterprise("上海繁多科技有限公司"), 2022)
     # The write made a new data version: the answer cached before it is not served.
     assert [s["name"] for s in client.get(url, {"q": "繁多"}).json()["suggestions"]] == ["上海繁多科技有限公司"]
+
+
+# --- Served by indexes on PostgreSQL -------------------------------------------------------
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm and GIN indexes are PostgreSQL's")
+
+
+@pytest.fixture
+def many_public_records():
+    """
+    Enough public enterprises and case studies, with fresh statistics, that reading every
+    text costs the planner more than the trigram indexes: a real choice, not one forced by
+    `SET enable_seqscan = off` (which would prove only that the index can be used).
+    """
+    from decimal import Decimal
+
+    from enterprises.models import BusinessType
+    from shdt.core.text import search_document
+    from shdt.reference.models import Region
+
+    region, business_type = Region.objects.get(code="pudong"), BusinessType.objects.get(code="digital-services")
+    rare = put_on_list(make_enterprise("上海德盛致数科技有限公司"), 2022).enterprise
+    make_case_study(rare, serial=1, profile="以独家产品 Zephyrine 开拓东南亚市场。")
+    enterprises = Enterprise.objects.bulk_create(
+        Enterprise(
+            name=f"上海批量{number}号网络科技有限公司",
+            name_normalized=f"上海批量{number}号网络科技有限公司",
+            slug=f"piliang-{number}",
+            search_text=search_document(f"上海批量{number}号网络科技有限公司"),
+            region=region,
+            business_type=business_type,
+            public_list_year=2022,
+            public_serial=100 + number,
+            public_status="published",
+        )
+        for number in range(5000)
+    )
+    CaseStudy.objects.bulk_create(
+        CaseStudy(
+            enterprise=enterprise,
+            report_year=2022,
+            serial=10 + number,
+            trade_volume=Decimal(number),
+            profile=f"公司第{number}号，提供云服务与数字内容，产品出口全球一百多个国家和地区。",
+            case="以游戏、电竞和软件外包开拓海外市场，在东南亚设有分支机构。",
+            status="published",
+        )
+        for number, enterprise in enumerate(enterprises)
+    )
+    with connection.cursor() as cursor:
+        # New entries wait in a GIN index's pending list until a vacuum moves them in.
+        cursor.execute("SELECT gin_clean_pending_list('enterprise_search_text_trgm')")
+        cursor.execute("SELECT gin_clean_pending_list('case_study_search_text_trgm')")
+        cursor.execute("ANALYZE enterprises_enterprise")
+        cursor.execute("ANALYZE enterprises_casestudy")
+
+
+@postgresql_only
+@pytest.mark.parametrize("query", ["德盛致数", "dszs", "deshengzhishu"])
+def test_the_enterprise_search_uses_the_trigram_index(many_public_records, query):
+    from enterprises.search import enterprise_matches
+
+    plan = enterprise_matches(query)[:11].explain()
+    assert "Bitmap Index Scan on enterprise_search_text_trgm" in plan, plan
+    assert [hit.title for hit in search(query)[0].hits] == ["上海德盛致数科技有限公司"]
+
+
+@postgresql_only
+@pytest.mark.parametrize("query", ["zephyrine", "独家产品"])
+def test_the_case_study_search_uses_the_trigram_index(many_public_records, query):
+    from enterprises.search import case_study_matches
+
+    plan = case_study_matches(query)[:11].explain()
+    assert "Bitmap Index Scan on case_study_search_text_trgm" in plan, plan
+    assert found(query)["case-studies"] == ["上海德盛致数科技有限公司"]
+
+
+@postgresql_only
+def test_the_case_study_index_is_a_trigram_gin_index_on_the_generated_search_text():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_study_search_text_trgm'")
+        (definition,) = cursor.fetchone()
+    assert "USING gin (search_text gin_trgm_ops)" in definition
