@@ -21,7 +21,7 @@ def main() -> None:
     parser.add_argument("--database", default="shdt_bench", help="PostgreSQL database to build or reuse")
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the database")
     parser.add_argument(
-        "--only", default="", help="comma-separated groups: list, deep, api, search, cached, download, import, publish"
+        "--only", default="", help="comma-separated groups: list, deep, api, search, sitesearch, cached, download, import, publish"
     )
     parser.add_argument("--import-rows", type=int, default=None, help="rows of the import figures (default: N)")
     parser.add_argument("--publish-rows", type=int, default=None, help="entries of the publication figure (default: N)")

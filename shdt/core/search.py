@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 from markupsafe import Markup, escape
 
+from .caching import cached_for_token, current_token
 from .registry import search_sources
 from .text import han_only, lazy_pinyin, normalize_name, normalize_query
 
@@ -82,20 +83,30 @@ def clean_query(raw: str | None) -> str:
 
 def search(query: str, limit: int = GROUP_LIMIT) -> list[ResultGroup]:
     """Return every source's hits for a cleaned query, in the sources' order; the groups without hits too."""
-    groups = []
+    groups, token = [], current_token()
     for source in ordered_sources():
-        hits = source.hits(query, limit + 1) if query else []
+        hits = source_hits(token, source, query, limit + 1) if query else []
         groups.append(ResultGroup(source, hits[:limit], len(hits) > limit))
     return groups
+
+
+def source_hits(token: str, source: SearchSource, query: str, limit: int) -> list[Hit]:
+    """
+    A source's hits, read once per data version, as a list page's first rows are
+    (shdt.core.caching): the next change to the records makes a new version, and so a
+    new read. A query is typed again and again (a suggestion at each key, then the page).
+    """
+    return cached_for_token(token, ("search", source.kind, query, limit), lambda: source.hits(query, limit))
 
 
 def suggestions(query: str, limit: int = SUGGESTION_LIMIT) -> list[dict]:
     """The first `limit` names found across the kinds, in the sources' order, each once."""
     found: dict[str, dict] = {}
+    token = current_token()
     for source in ordered_sources():
         if len(found) >= limit:
             break
-        for hit in source.hits(query, limit):
+        for hit in source_hits(token, source, query, limit):
             found.setdefault(hit.url, {"name": hit.title, "url": hit.url, "kind": source.kind})
     return list(found.values())[:limit]
 

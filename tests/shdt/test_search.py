@@ -349,3 +349,23 @@ def test_the_case_study_index_is_a_trigram_gin_index_on_the_generated_search_tex
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_study_search_text_trgm'")
         (definition,) = cursor.fetchone()
     assert "USING gin (search_text gin_trgm_ops)" in definition
+
+
+# --- Kept per data version ------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hits_are_read_once_per_data_version_and_again_after_a_change(committed_db, django_assert_num_queries):
+    first = put_on_list(make_enterprise("上海繁多科技有限公司"), 2022).enterprise
+    assert found("繁多")["enterprises"] == [first.name]
+    # The same query again, in the same data version: no source asks the database.
+    with django_assert_num_queries(1):  # the data token
+        assert found("繁多")["enterprises"] == [first.name]
+    second = put_on_list(make_enterprise("上海繁多信息技术有限公司"), 2022).enterprise
+    assert found("繁多")["enterprises"] == [first.name, second.name]
+    first.memberships.update(status="draft")
+    Enterprise.objects.filter(pk=first.pk).refresh_public_listing()
+    from shdt.core.versioning import data_version_bump
+
+    data_version_bump()  # a bulk write names its change itself
+    assert found("繁多")["enterprises"] == [second.name]
