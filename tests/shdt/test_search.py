@@ -369,3 +369,8 @@ def test_hits_are_read_once_per_data_version_and_again_after_a_change(committed_
 
     data_version_bump()  # a bulk write names its change itself
     assert found("繁多")["enterprises"] == [second.name]
+
+
+def test_search_pages_are_not_indexed_by_search_engines(report, client):
+    assert '<meta name="robots" content="noindex">' in client.get(reverse("search"), {"q": "海隆"}).content.decode()
+    assert "noindex" not in client.get(reverse("home")).content.decode()
