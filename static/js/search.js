@@ -18,7 +18,9 @@
   input.setAttribute("aria-controls", list.id);
   input.setAttribute("aria-expanded", "false");
 
-  var items = [], active = -1, timer = null, pending = null;
+  // Answers already had, by query: typing back and forth asks once. Each request counts
+  // in the site's per-address page limit (a refused one simply shows no suggestions).
+  var items = [], active = -1, timer = null, pending = null, answers = {};
 
   function close() {
     list.hidden = true;
@@ -66,22 +68,25 @@
   function ask() {
     var query = input.value.trim();
     if (!query) { close(); return; }
+    if (answers.hasOwnProperty(query)) { show(answers[query]); return; }
     if (pending) pending.abort();
     pending = window.AbortController ? new AbortController() : null;
     fetch(url + "?q=" + encodeURIComponent(query), {
       headers: { Accept: "application/json" },
       signal: pending ? pending.signal : undefined
     })
-      .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
+      .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
-        if (input.value.trim() === query) show(data.suggestions || []);
+        // A refused or failed answer is not kept: the next keystroke asks again.
+        if (data) answers[query] = data.suggestions || [];
+        if (input.value.trim() === query) show(data ? answers[query] : []);
       })
       .catch(function () { /* aborted or offline: the form still works */ });
   }
 
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(ask, 200);
+    timer = setTimeout(ask, 250);
   });
   input.addEventListener("keydown", function (event) {
     if (list.hidden) return;
