@@ -4,6 +4,8 @@ name, alias, pinyin and English name, case studies by their words, export bases 
 policies by their titles, public records only, grouped by kind, matches marked.
 """
 
+from urllib.parse import quote
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -374,3 +376,16 @@ def test_hits_are_read_once_per_data_version_and_again_after_a_change(committed_
 def test_search_pages_are_not_indexed_by_search_engines(report, client):
     assert '<meta name="robots" content="noindex">' in client.get(reverse("search"), {"q": "海隆"}).content.decode()
     assert "noindex" not in client.get(reverse("home")).content.decode()
+
+
+def test_a_drafts_name_is_answered_as_a_name_that_never_existed(client):
+    """No oracle: the search says nothing more of a draft than of a name never registered."""
+    make_enterprise("上海草稿科技有限公司")  # on no list: a draft
+    put_on_list(make_enterprise("上海公示科技有限公司"), 2022, status="draft")
+    answers = []
+    for word in ("草稿", "公示", "虚构"):
+        page = client.get(reverse("search"), {"q": word}).content.decode()
+        suggested = client.get(reverse("search_suggest"), {"q": word}).json()["suggestions"]
+        page = page.replace(word, "WORD").replace(quote(word), "WORD")
+        answers.append((page, suggested))
+    assert answers[0] == answers[1] == answers[2]
