@@ -7,9 +7,10 @@ class BasesConfig(AppConfig):
     verbose_name = _("Export bases")
 
     def ready(self):
-        from shdt.core.registry import register_models, register_sitemap, register_tables
+        from shdt.core.registry import register_models, register_search_source, register_sitemap, register_tables
 
         from .models import BaseDomain, ExportBase, Recognition
+        from .search import EXPORT_BASE_SOURCE
         from .sitemaps import ExportBaseSitemap
         from .tables import EXPORT_BASES
 
@@ -17,3 +18,4 @@ class BasesConfig(AppConfig):
         register_models(BaseDomain, edited_by_editors=False)
         register_tables(EXPORT_BASES)
         register_sitemap("bases", ExportBaseSitemap)
+        register_search_source(EXPORT_BASE_SOURCE)

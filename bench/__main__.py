@@ -23,7 +23,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated groups: list, deep, api, search, cached, download, import, duplicates, publish",
+        help="comma-separated groups: list, deep, api, search, sitesearch, cached, download, import, duplicates, publish",
     )
     parser.add_argument("--import-rows", type=int, default=None, help="rows of the import figures (default: N)")
     parser.add_argument(

@@ -23,6 +23,12 @@ SEARCHES = [
     ("pinyin initials", "shxx"),
     ("a rare name", None),
 ]
+# The site's search box (/search/): enterprises, case studies, bases and policies at once.
+SITE_SEARCHES = [
+    ("2 Chinese characters", "数字"),
+    ("pinyin initials", "shxx"),
+    ("a rare name", None),
+]
 
 
 @dataclass
@@ -95,6 +101,14 @@ def page_figures(database_url, args, only) -> list[Figure]:
                 server.warm(url, [f"/enterprises/?q={quote(query)}"])
                 figures.append(Figure(f"q={query} ({label}), median latency", "the unfiltered list page", "≤ 2×",
                                       p50(url + f"/enterprises/?q={quote(query)}", args), plain, "ms", "lower", 2.0))
+        if "sitesearch" in only:
+            plain = p50(url + "/enterprises/", args)
+            for label, query in SITE_SEARCHES:
+                query = query or rare_name()
+                server.warm(url, [f"/search/?q={quote(query)}"])
+                figures.append(Figure(f"/search/?q={query} ({label}, every kind of record), median latency",
+                                      "the unfiltered list page", "≤ 2×",
+                                      p50(url + f"/search/?q={quote(query)}", args), plain, "ms", "lower", 2.0))
     return figures
 
 
@@ -180,7 +194,7 @@ def download_figures(database_url, args, only) -> list[Figure]:
 
 # --- All ---------------------------------------------------------------------------------
 
-ALL = ("list", "deep", "api", "search", "cached", "download", "import", "duplicates", "publish")
+ALL = ("list", "deep", "api", "search", "sitesearch", "cached", "download", "import", "duplicates", "publish")
 
 
 def run_all(database_url, args) -> list[Figure]:

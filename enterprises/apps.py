@@ -10,6 +10,7 @@ class EnterprisesConfig(AppConfig):
         from shdt.core.registry import (
             register_feed_source,
             register_models,
+            register_search_source,
             register_sitemap,
             register_tables,
             register_workbench_source,
@@ -18,6 +19,7 @@ class EnterprisesConfig(AppConfig):
         from . import signals
         from .feed import edition_feed_entries
         from .models import AnnualList, BusinessType, CaseStudy, Enterprise, ListEdition, ListMembership, PendingChange
+        from .search import CASE_STUDY_SOURCE, ENTERPRISE_SOURCE
         from .sitemaps import EnterpriseSitemap, ListEditionSitemap
         from .tables import CASE_STUDIES, ENTERPRISES
         from .workbench import workbench_entries
@@ -37,4 +39,6 @@ class EnterprisesConfig(AppConfig):
         register_sitemap("enterprises", EnterpriseSitemap)
         register_sitemap("editions", ListEditionSitemap)
         register_workbench_source(workbench_entries)
+        register_search_source(ENTERPRISE_SOURCE)
+        register_search_source(CASE_STUDY_SOURCE)
         signals.connect(self)

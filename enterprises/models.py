@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, TextField, Value, Window
-from django.db.models.functions import Cast, Concat, RowNumber
+from django.db.models.functions import Cast, Concat, Lower, RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -342,9 +342,25 @@ class CaseStudy(PublishableModel, TimestampedModel):
     )
     overseas_markets = models.TextField(_("overseas market development"), blank=True)
     source = SourceField()
+    # The four sections in lower case, one per line: what the site's search matches
+    # (shdt.core.search). The database computes it on every write, bulk ones and
+    # imports included, and on PostgreSQL a trigram index serves it (migration 0015).
+    search_text = models.GeneratedField(
+        expression=Lower(
+            Concat(
+                "profile", Value("\n"), "case", Value("\n"), "technology_experience", Value("\n"),
+                "business_model_innovation", Value("\n"), "overseas_markets",
+                output_field=TextField(),
+            )
+        ),
+        output_field=TextField(),
+        db_persist=True,
+        verbose_name=_("search text"),
+    )
 
     objects = CaseStudyQuerySet.as_manager()
-    history = registry_history()
+    # The search text is the sections again: the history keeps them once.
+    history = registry_history(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["-report_year", "serial"]

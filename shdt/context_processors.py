@@ -20,6 +20,8 @@ CHROME_URL_NAMES = (
     "exportbase_list",
     "policy_list",
     "stats",
+    "search",
+    "search_suggest",
     "change_feed",
     "changes",
     "site_map",

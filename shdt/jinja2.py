@@ -10,6 +10,7 @@ from jinja2 import Environment
 
 from shdt.core.languages import page_without_language
 from shdt.core.links import canonical_url, language_alternates
+from shdt.core.search import highlight
 from shdt.core.templatetags.registry import localized, volume
 from shdt.core.text import name_reading
 from shdt.core.templating import DJANGO_FILTERS
@@ -31,5 +32,5 @@ def environment(**options) -> Environment:
         language_alternates=language_alternates,
         page_without_language=page_without_language,
     )
-    env.filters.update(DJANGO_FILTERS, localized=localized, volume=volume, name_reading=name_reading)
+    env.filters.update(DJANGO_FILTERS, localized=localized, volume=volume, name_reading=name_reading, highlight=highlight)
     return env

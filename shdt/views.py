@@ -1,17 +1,16 @@
 """
-The home page, the statistics page, the pages that help find the rest (changes, site map,
-robots.txt), the accessibility statement, and the form that reports an error in a record.
+The home page, the statistics page, the pages that help find the rest (search, changes,
+site map, robots.txt), the accessibility statement, and the form that reports an error in a record.
 """
 
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseForbidden, HttpResponsePermanentRedirect
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
-from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.templatetags.static import static
 from django.urls import reverse
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from bases.models import ExportBase
 from enterprises.models import AnnualList, BusinessType, CaseStudy
@@ -26,6 +25,7 @@ from shdt.core.feed import feed_entries
 from shdt.core.links import absolute_url
 from shdt.core.maps import district_map
 from shdt.core.models import PUBLIC_STATUSES
+from shdt.core.search import SEARCH_VAR, InvalidQuery, clean_query, search, suggestions
 
 
 # The downloads of the public lists: crawlers leave them to people (the API serves the data).
@@ -180,3 +180,44 @@ def robots_txt(request):
 def favicon_ico(request):
     # Asked for at the request, not at import: the static file's hashed name needs collectstatic's manifest.
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+class SearchView(VersionedResponseCacheMixin, TemplateView):
+    """
+    The site's search: enterprises by name, alias, English name or pinyin, case studies by
+    their words, export bases and policies by their titles, each kind in its group
+    (shdt.core.search; each app registers what its records give).
+    """
+
+    template_name = "search.html"
+
+    @classmethod
+    def response_cache_params(cls) -> frozenset[str]:
+        return frozenset({SEARCH_VAR})
+
+    def get(self, request, *args, **kwargs):
+        raw = request.GET.get(SEARCH_VAR, "")
+        try:
+            query = clean_query(raw)
+        except InvalidQuery as refusal:
+            # Refused, as a mistyped filter is: the sentence says why (the cache keeps only 200s).
+            return self.render_to_response(self.get_context_data(query=raw, error=str(refusal), groups=[]), status=400)
+        groups = search(query) if query else []
+        return self.render_to_response(
+            self.get_context_data(query=query, groups=groups, total=sum(len(group.hits) for group in groups))
+        )
+
+
+class SearchSuggestView(VersionedResponseCacheMixin, View):
+    """The first names the search finds, as JSON, for the suggestions under the header's search box."""
+
+    @classmethod
+    def response_cache_params(cls) -> frozenset[str]:
+        return frozenset({SEARCH_VAR})
+
+    def get(self, request, *args, **kwargs):
+        try:
+            query = clean_query(request.GET.get(SEARCH_VAR, ""))
+        except InvalidQuery as refusal:
+            return JsonResponse({"error": str(refusal)}, status=400)
+        return JsonResponse({"query": query, "suggestions": suggestions(query) if query else []})

@@ -32,6 +32,7 @@ _models: dict[str, RegisteredModel] = {}
 _tables: dict[str, object] = {}
 _feed_sources: list[Callable] = []
 _sitemaps: dict[str, type] = {}
+_search_sources: dict[str, object] = {}
 
 
 def register_models(
@@ -132,3 +133,17 @@ def register_workbench_source(entries: Callable) -> None:
 
 def workbench_sources() -> Iterable[Callable]:
     return tuple(_workbench_sources)
+
+
+def register_search_source(source) -> None:
+    """
+    Register what an app's records give the site's search: a shdt.core.search.SearchSource,
+    whose `hits(query, limit)` returns its public records matching the query.
+    """
+    if source.kind in _search_sources and _search_sources[source.kind] is not source:
+        raise ValueError(f"Two search sources are named {source.kind!r}.")
+    _search_sources[source.kind] = source
+
+
+def search_sources() -> list:
+    return list(_search_sources.values())

@@ -77,9 +77,31 @@ def test_english_switch_keeps_the_filters_of_the_list(page: Page, site):
 def test_search_by_pinyin_initials_from_the_home_page(page: Page, site):
     page.goto(site)
     page.get_by_label("查找企业").fill("xmly")
-    page.get_by_role("button", name="搜索").click()
+    # The home page's own form; the header's search box has a button of the same name.
+    page.get_by_role("main").get_by_role("button", name="搜索").click()
     expect(page.locator("table.results tbody tr")).to_have_count(1)
     expect(page.locator("table.results")).to_contain_text("上海喜马拉雅科技有限公司")
+
+
+def test_the_header_search_box_suggests_names_and_opens_the_chosen_one(page: Page, site):
+    page.goto(f"{site}/policies/")
+    box = page.get_by_role("combobox", name="搜索名录")
+    box.fill("MLBB")
+    # A word of a case study: its enterprise is suggested.
+    expect(page.get_by_role("option")).to_have_text(["上海沐瞳科技有限公司"])
+    expect(box).to_have_attribute("aria-expanded", "true")
+    box.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", "site-search-option-0")
+    box.press("Enter")
+    expect(page.locator("h1")).to_contain_text("上海沐瞳科技有限公司")
+
+
+def test_the_header_search_box_opens_the_search_page(page: Page, site):
+    page.goto(f"{site}/bases/")
+    page.get_by_role("combobox", name="搜索名录").fill("hailong")
+    page.get_by_role("banner").get_by_role("button", name="搜索").click()
+    expect(page.locator("#search-enterprises + ol a")).to_have_text(["上海海隆软件有限公司"])
+    expect(page.locator("#search-enterprises + ol mark")).to_have_text(["海隆"])
 
 
 def test_pages_load_nothing_from_other_hosts(page: Page, site):
