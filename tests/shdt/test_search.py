@@ -284,7 +284,7 @@ def many_public_records():
     """
     from decimal import Decimal
 
-    from enterprises.models import BusinessType
+    from enterprises.models import BusinessType, PublicListing
     from shdt.core.text import search_document
     from shdt.reference.models import Region
 
@@ -299,11 +299,13 @@ def many_public_records():
             search_text=search_document(f"上海批量{number}号网络科技有限公司"),
             region=region,
             business_type=business_type,
-            public_list_year=2022,
-            public_serial=100 + number,
-            public_status="published",
         )
         for number in range(5000)
+    )
+    # Public: where the public sees them (enterprises.PublicListing, as a publication writes it).
+    PublicListing.objects.bulk_create(
+        PublicListing(enterprise=enterprise, list_year=2022, serial=100 + number, status="published")
+        for number, enterprise in enumerate(enterprises)
     )
     CaseStudy.objects.bulk_create(
         CaseStudy(
