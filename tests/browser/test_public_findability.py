@@ -92,3 +92,35 @@ def test_the_sitemap_names_every_public_enterprise_and_no_draft(page: Page, site
     assert len(urls) == public.count() == 100
     assert all(any(url.endswith(e.get_absolute_url()) for url in urls) for e in public)
     assert not any(url.endswith(draft.get_absolute_url()) for url in urls)
+
+
+@pytest.mark.parametrize("width", list(VIEWPORTS))
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_search_results_and_the_map_in_each_language_and_width(page: Page, site, shots, width, language):
+    page.set_viewport_size(VIEWPORTS[width])
+    page.context.add_cookies([{"name": "django_language", "value": "zh-hans" if language == "zh" else "en", "url": site}])
+
+    # One box finds an enterprise by a word of its case study, by pinyin, and a policy by its title.
+    for query, found in [("Mobile Legends", "上海沐瞳科技有限公司"), ("hailong", "上海海隆软件有限公司"), ("海隆", "上海海隆软件有限公司")]:
+        page.goto(f"{site}/search/?q={query}")
+        expect(page.locator("main .search-group").first).to_contain_text(found)
+    page.goto(f"{site}/search/?q=数字贸易")
+    groups = page.locator("main .search-group")
+    assert groups.count() >= 2, "enterprises and policies (or bases) are grouped apart"
+    expect(page.locator("main mark").first).to_be_visible()
+    assert no_sideways_scroll(page)
+    shots(page, f"search-{language}-{width}")
+
+    page.goto(f"{site}/stats/")
+    expect(page.locator("figure.district-map")).to_be_visible()
+    assert no_sideways_scroll(page)
+    page.locator("figure.district-map").scroll_into_view_if_needed()
+    shots(page, f"stats-{language}-{width}")
+
+
+def test_pages_new_in_issue_16_load_nothing_from_other_hosts(page: Page, site):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    for path in ["/search/?q=MLBB", "/site-map/", "/changes/", "/accessibility/", "/stats/", "/enterprises/?lang=en"]:
+        page.goto(site + path)
+    assert requested and all(url.startswith(site) for url in requested)
