@@ -117,10 +117,3 @@ def test_search_results_and_the_map_in_each_language_and_width(page: Page, site,
     page.locator("figure.district-map").scroll_into_view_if_needed()
     shots(page, f"stats-{language}-{width}")
 
-
-def test_pages_new_in_issue_16_load_nothing_from_other_hosts(page: Page, site):
-    requested = []
-    page.on("request", lambda request: requested.append(request.url))
-    for path in ["/search/?q=MLBB", "/site-map/", "/changes/", "/accessibility/", "/stats/", "/enterprises/?lang=en"]:
-        page.goto(site + path)
-    assert requested and all(url.startswith(site) for url in requested)

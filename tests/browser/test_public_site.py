@@ -107,7 +107,10 @@ def test_the_header_search_box_opens_the_search_page(page: Page, site):
 def test_pages_load_nothing_from_other_hosts(page: Page, site):
     requested = []
     page.on("request", lambda request: requested.append(request.url))
-    for path in ["/", "/enterprises/", "/enterprises/shanghaiximalayakeji/", "/bases/", "/policies/", "/stats/"]:
+    pages = ["/", "/enterprises/", "/enterprises/shanghaiximalayakeji/", "/bases/", "/policies/", "/stats/"]
+    # And those of issue 16: search, site map, recent changes, accessibility, an English address.
+    pages += ["/search/?q=MLBB", "/site-map/", "/changes/", "/accessibility/", "/enterprises/?lang=en"]
+    for path in pages:
         page.goto(site + path)
     assert requested and all(url.startswith(site) for url in requested)
 
