@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "shdt.core",
     "shdt.reference",
     "enterprises",
+    # Online applications for next year's list (issue 17): never public, see its models.
+    "enterprises.applications",
     "bases",
     "policies",
 ]
@@ -371,6 +373,9 @@ if NUM_PROXIES is None:
 # firm enough to stop a scraper fetching a file per filter. Staff and static files are not counted.
 PAGE_RATE = env.str("PAGE_RATE", default="120/minute")
 DOWNLOAD_RATE = env.str("DOWNLOAD_RATE", default="20/minute")
+# Applications submitted per address (enterprises.applications): firm, as a person applies a
+# few times a year at most and a bot would fill the reviewers' queue.
+APPLICATION_RATE = env.str("APPLICATION_RATE", default="5/hour")
 
 # CORS is off: a browser page on another origin may read the API only from the origins listed
 # here (comma-separated, e.g. https://data.example.cn). Only /api/ answers them.
@@ -425,3 +430,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+
+# --- Applications (enterprises.applications) -----------------------------------
+# Applicants' attachments: outside MEDIA and STATIC, never served by a URL; staff download
+# them through a permission-checked admin view.
+APPLICATION_FILES_ROOT = Path(env.str("APPLICATION_FILES_ROOT", default=str(BASE_DIR / "private" / "applications")))
+# Rejected and withdrawn applications are anonymised this many days after their last change
+# (`manage.py purge_applications`, to be scheduled daily).
+APPLICATION_RETENTION_DAYS = env.int("APPLICATION_RETENTION_DAYS", default=365)
+
+# --- E-mail -----------------------------------------------------------------------
+# Applicants' receipts and decisions. EMAIL_URL (e.g. smtp+tls://user:password@host:587)
+# in production; printed to the console in development; the tests use locmem.
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="registry@localhost")
