@@ -19,6 +19,8 @@ urlpatterns = [
     path("lists/", include("enterprises.list_urls")),
     path("bases/", include("bases.urls")),
     path("policies/", include("policies.urls")),
+    # Applications for next year's list: never cached, never listed (enterprises.applications).
+    path("apply/", include("enterprises.applications.urls")),
     path("stats/", StatsView.as_view(), name="stats"),
     path("feed/", ChangeFeed(), name="change_feed"),
     path("changes/", ChangesView.as_view(), name="changes"),

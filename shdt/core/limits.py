@@ -27,6 +27,10 @@ logger = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 PAGE, DOWNLOAD = "page", "download"
+# Submissions of a public form that writes (enterprises.applications), counted by the view
+# on each POST, besides the page limit every request meets.
+APPLICATION = "application"
+RATE_SETTINGS = {PAGE: "PAGE_RATE", DOWNLOAD: "DOWNLOAD_RATE", APPLICATION: "APPLICATION_RATE"}
 # The API has its own throttle (shdt.core.api.throttling); the admin is for staff, whose
 # sign-in django-axes guards.
 UNLIMITED_PREFIXES = ("/api/", "/admin/")
@@ -51,7 +55,7 @@ def request_kind(request) -> str | None:
 
 
 def rate_of(kind: str) -> tuple[int, int] | None:
-    return parse_rate(getattr(settings, "DOWNLOAD_RATE" if kind == DOWNLOAD else "PAGE_RATE", None))
+    return parse_rate(getattr(settings, RATE_SETTINGS[kind], None))
 
 
 def hits_in_window(key: str, seconds: int) -> int:
