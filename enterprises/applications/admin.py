@@ -11,6 +11,7 @@ from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy as _
 
 from shdt.core.changelog_admin import RegistryHistoryAdmin
@@ -108,7 +109,7 @@ class ApplicationAdmin(RegistryHistoryAdmin):
             (reverse("admin:applications_application_attachment", args=[application.pk, a.pk]), a.original_name, a.get_content_type_display(), a.size)
             for a in application.attachments.all()
         ]
-        return format_html_join(format_html("<br>"), '<a href="{}">{}</a> ({}, {} B)', rows) or "—"
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a> ({}, {} B)', rows) or "—"
 
     def get_urls(self):
         return [
