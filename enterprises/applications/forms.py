@@ -2,7 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from .files import check_count, check_upload
 from .models import MAX_ATTACHMENTS, Application
@@ -35,7 +35,6 @@ class ApplicationForm(forms.ModelForm):
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,
-        help_text=_("PDF, PNG or JPEG, at most 10 MB each and %(count)d in all.") % {"count": MAX_ATTACHMENTS},
     )
     declaration = forms.BooleanField(
         label=_("I declare that the information given is true and that I may apply on the enterprise's behalf."),
@@ -56,6 +55,8 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, existing_attachments: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.existing_attachments = existing_attachments
+        # Here, not on the class: the message is translated into each request's language.
+        self.fields["attachments"].help_text = gettext("PDF, PNG or JPEG, at most 10 MB each and %(count)d in all.") % {"count": MAX_ATTACHMENTS}
         self.fields["credit_code"].help_text = _("18 characters, as on the business licence; its check character is verified.")
 
     def clean_fax_number(self):

@@ -86,7 +86,7 @@ def test_a_reviewer_moves_an_application_with_the_buttons(client, application):
     client.post(change_url(application), {"_move": "start_review"})
     application.refresh_from_db()
     assert (application.status, application.reviewer) == (Application.Status.UNDER_REVIEW, reviewer)
-    response = client.post(change_url(application), {"_move": "return", "reason": ""}, follow=True)
+    response = client.post(change_url(application), {"_move": "return", "reason": ""}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert "Give the reason" in response.content.decode()
     client.post(change_url(application), {"_move": "return", "reason": "请补充材料"})
     application.refresh_from_db()

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from enterprises.applications import services
 from enterprises.applications.models import Application, ApplicationWindow, Attachment, token_digest
@@ -91,7 +91,7 @@ def test_the_year_from_application_to_draft_entry(django_capture_on_commit_callb
 
     with pytest.raises(PermissionDenied):
         services.application_start_review(application, user=editor)
-    with pytest.raises(ValidationError, match="reason"):
+    with translation.override("en"), pytest.raises(ValidationError, match="Give the reason"):
         services.application_return(application, user=reviewer, reason="  ")
     with django_capture_on_commit_callbacks(execute=True):
         services.application_return(application, user=reviewer, reason="请补充营业执照。")
