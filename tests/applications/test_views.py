@@ -180,3 +180,42 @@ def test_the_applicant_corrects_a_submitted_application_and_adds_a_file(client, 
     assert response.status_code == 302
     application = Application.objects.get()
     assert application.profile == "更正后的简介" and application.attachments.count() == 1
+
+
+def test_a_returned_application_shows_the_reason_and_its_correction_submits_it_again(client):
+    from enterprises.applications import services
+    from shdt.core.roles import REVIEWER
+    from tests.workbench import staff
+
+    window_open()
+    submit(client)
+    token = client.get(reverse("application_receipt")).content.decode().split("/apply/status/")[1].split("/")[0]
+    application = Application.objects.get()
+    services.application_return(application, user=staff("审核员甲", REVIEWER), reason="请补充海外市场数据。")
+    url = reverse("application_status", args=[token])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "请补充海外市场数据。" in page and "已退回修改" in page
+    assert client.post(url, form_data(overseas_markets="已补充：东南亚、欧洲")).status_code == 302
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED and application.overseas_markets == "已补充：东南亚、欧洲"
+
+
+def test_a_refused_correction_leaves_the_application_as_it_was(client):
+    window_open()
+    submit(client)
+    token = client.get(reverse("application_receipt")).content.decode().split("/apply/status/")[1].split("/")[0]
+    url = reverse("application_status", args=[token])
+    response = client.post(url, form_data(credit_code=wrong_check(credit_code()), profile="不应保存"))
+    assert response.status_code == 400
+    application = Application.objects.get()
+    assert application.profile == "企业简介文字" and application.credit_code == credit_code()
+
+
+def test_the_applicant_may_withdraw_until_a_reviewer_takes_it(client):
+    window_open()
+    submit(client)
+    token = client.get(reverse("application_receipt")).content.decode().split("/apply/status/")[1].split("/")[0]
+    url = reverse("application_status", args=[token])
+    assert client.post(url, {"action": "withdraw"}).status_code == 302
+    assert Application.objects.get().status == Application.Status.WITHDRAWN
+    assert 'name="action"' not in client.get(url).content.decode()
