@@ -11,6 +11,7 @@ from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -134,7 +135,8 @@ class ApplicationAdmin(RegistryHistoryAdmin):
         window = get_object_or_404(ApplicationWindow, pk=window_pk)
         content = applications_xlsx(window, with_contact=may_see_contact(request.user))
         response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="{export_filename(window)}"'
+        # RFC 6266 with the filename* form: the name may be Chinese (申报-2024.xlsx).
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export_filename(window))
         response["Cache-Control"] = "private, no-store"
         return response
 

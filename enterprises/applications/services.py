@@ -235,6 +235,11 @@ def application_reject(application: Application, *, user, reason: str) -> Applic
 ENTERPRISE_FIELDS = ("name", "credit_code", "region", "business_type", "name_en", "website")
 
 
+def application_source(application: Application) -> str:
+    """The list entry's source: the records are written in Chinese, whatever the reviewer's language."""
+    return f"{application.window.year}年名单网上申报 {application.receipt_number}"
+
+
 def application_accept(application: Application, *, user) -> ListMembership:
     """
     Accept: create the enterprise, or update the matched one with what it lacks, and put
@@ -261,7 +266,7 @@ def application_accept(application: Application, *, user) -> ListMembership:
         else:
             last = AnnualList.objects.filter(year=year).aggregate(last=Max("memberships__serial"))["last"] or 0
             membership = list_membership_set(
-                enterprise=enterprise, year=year, serial=last + 1, user=user, source=_("Application %(receipt)s") % {"receipt": locked.receipt_number}
+                enterprise=enterprise, year=year, serial=last + 1, user=user, source=application_source(locked)
             )
         locked.status, locked.reason = Status.ACCEPTED, ""
         locked.reviewer = locked.reviewer or user
