@@ -52,9 +52,18 @@ class ApplicationForm(forms.ModelForm):
             "trade_volume": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
         }
 
-    def __init__(self, *args, existing_attachments: int = 0, **kwargs):
+    def __init__(self, *args, existing_attachments=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.existing_attachments = existing_attachments
+        # On the private page: the stored attachments, which the applicant may take off.
+        self.existing_attachments = list(existing_attachments)
+        if self.existing_attachments:
+            self.fields["remove_attachments"] = forms.TypedMultipleChoiceField(
+                label=_("Remove attachments"),
+                required=False,
+                coerce=int,
+                choices=[(a.pk, a.original_name) for a in self.existing_attachments],
+                widget=forms.CheckboxSelectMultiple,
+            )
         # Here, not on the class: the message is translated into each request's language.
         self.fields["attachments"].help_text = gettext("PDF, PNG or JPEG, at most 10 MB each and %(count)d in all.") % {"count": MAX_ATTACHMENTS}
         self.fields["credit_code"].help_text = _("18 characters, as on the business licence; its check character is verified.")
@@ -66,7 +75,9 @@ class ApplicationForm(forms.ModelForm):
 
     def clean_attachments(self):
         uploads = self.cleaned_data.get("attachments") or []
-        check_count(self.existing_attachments, len(uploads))
+        removed = set(self.data.getlist("remove_attachments")) if hasattr(self.data, "getlist") else set()
+        kept = [a for a in self.existing_attachments if str(a.pk) not in removed]
+        check_count(len(kept), len(uploads))
         errors = []
         for upload in uploads:
             try:
@@ -76,6 +87,9 @@ class ApplicationForm(forms.ModelForm):
         if errors:
             raise ValidationError(errors)
         return uploads
+
+    def removed_attachments(self) -> list[int]:
+        return self.cleaned_data.get("remove_attachments") or []
 
     def applicant_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in APPLICANT_FIELDS}

@@ -154,20 +154,28 @@ def application_by_token(token: str) -> Application | None:
     return application
 
 
-def application_correct(application: Application, *, data: dict, uploads=(), now=None) -> Application:
-    """The applicant's correction: while the window is open and no reviewer has it; a returned one is submitted again."""
+def application_correct(application: Application, *, data: dict, uploads=(), remove=(), now=None) -> Application:
+    """
+    The applicant's correction: while the window is open and no reviewer has it; a
+    returned one is submitted again. `remove` names attachments (by id) to take off; their
+    files go once the correction is committed.
+    """
 
     def work(written):
         locked = Application.objects.select_for_update().select_related("window").get(pk=application.pk)
         if not locked.correctable(now):
             raise ValidationError(_("This application can no longer be corrected."))
-        check_count(locked.attachments.count(), len(uploads))
+        removed = list(locked.attachments.filter(pk__in=list(remove)))
+        check_count(locked.attachments.count() - len(removed), len(uploads))
         for name in APPLICANT_FIELDS:
             setattr(locked, name, data[name])
         if locked.status == Status.RETURNED:
             locked.status = Status.SUBMITTED
         application_match(locked)
         _save(locked)
+        names = [attachment.file.name for attachment in removed]
+        Attachment.objects.filter(pk__in=[attachment.pk for attachment in removed]).delete()
+        transaction.on_commit(lambda: _remove_files(names))
         _store_files(locked, uploads, written)
         return locked
 

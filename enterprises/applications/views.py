@@ -78,7 +78,7 @@ def application_status(request, token: str):
         raise Http404
     form = None
     if application.correctable():
-        existing = application.attachments.count()
+        existing = list(application.attachments.all())
         if request.method == "POST":
             limited = _over_limit(request)
             if limited is not None:
@@ -89,7 +89,12 @@ def application_status(request, token: str):
             form = ApplicationForm(request.POST, request.FILES, instance=application, existing_attachments=existing)
             if form.is_valid():
                 try:
-                    application_correct(application, data=form.applicant_data(), uploads=form.cleaned_data["attachments"])
+                    application_correct(
+                        application,
+                        data=form.applicant_data(),
+                        uploads=form.cleaned_data["attachments"],
+                        remove=form.removed_attachments(),
+                    )
                 except ValidationError as error:
                     _apply_errors(form, error)
                 else:

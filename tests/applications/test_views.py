@@ -219,3 +219,22 @@ def test_the_applicant_may_withdraw_until_a_reviewer_takes_it(client):
     assert client.post(url, {"action": "withdraw"}).status_code == 302
     assert Application.objects.get().status == Application.Status.WITHDRAWN
     assert 'name="action"' not in client.get(url).content.decode()
+
+
+def test_a_correction_replaces_an_attachment_within_the_limit(client, _private_files, django_capture_on_commit_callbacks):
+    window_open()
+    submit(client, files=[upload(f"材料{i}.pdf") for i in range(5)])
+    token = client.get(reverse("application_receipt")).content.decode().split("/apply/status/")[1].split("/")[0]
+    url = reverse("application_status", args=[token])
+    application = Application.objects.get()
+    wrong = application.attachments.get(original_name="材料0.pdf")
+    # A sixth without removing one is refused…
+    response = client.post(url, {**form_data(), "attachments": [upload("新材料.pdf")]}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "At most 5 attachments per application; this would make 6." in response.content.decode()
+    # …and accepted in place of one taken off, whose file goes.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**form_data(), "remove_attachments": [wrong.pk], "attachments": [upload("新材料.pdf")]})
+    assert response.status_code == 302
+    names = sorted(application.attachments.values_list("original_name", flat=True))
+    assert names == ["新材料.pdf", "材料1.pdf", "材料2.pdf", "材料3.pdf", "材料4.pdf"]
+    assert len(stored_files(_private_files)) == 5
