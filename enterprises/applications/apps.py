@@ -8,8 +8,10 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self):
-        from shdt.core.registry import register_role_grants
+        from shdt.core.registry import register_role_grants, register_workbench_source
         from shdt.core.roles import EDITOR, REVIEWER, VIEWER
+
+        from .workbench import workbench_entries
 
         # Not register_models: applications are no public record (no data version, no
         # editor's add/change/delete). Reviewers review and see the applicants' contact
@@ -29,3 +31,4 @@ class ApplicationsConfig(AppConfig):
                 VIEWER: {"applications.view_applicationwindow"},
             }
         )
+        register_workbench_source(workbench_entries)

@@ -109,3 +109,15 @@ def test_the_xlsx_for_the_meeting_has_contact_data_only_for_reviewers_and_no_att
     rows = rows_of(client.get(url))
     assert rows[1][0] == application.receipt_number
     assert not any(EMAIL in str(cell) for row in rows for cell in row)
+
+
+def test_the_reviewers_workbench_counts_applications_waiting_and_their_own(client, application):
+    reviewer = signed_in(client, REVIEWER)
+    page = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Applications waiting for a reviewer" in page
+    services.application_start_review(application, user=reviewer)
+    page = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Applications under review, assigned to me" in page
+    client.logout()
+    signed_in(client, EDITOR)
+    assert "Applications waiting for a reviewer" not in client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
