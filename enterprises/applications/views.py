@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
@@ -76,8 +75,11 @@ def application_status(request, token: str):
     application = application_by_token(token)
     if application is None:
         raise Http404
-    form = None
-    if application.correctable():
+    form, refused = None, False
+    if request.method == "POST" and not application.correctable():
+        # A correction sent after a reviewer took the application (or the window closed): say so.
+        refused = True
+    elif application.correctable():
         existing = list(application.attachments.all())
         if request.method == "POST":
             limited = _over_limit(request)
@@ -108,7 +110,7 @@ def application_status(request, token: str):
         "attachments": application.attachments.all(),
         "form": form,
         "token": token,
-        "now": timezone.now(),
+        "refused": refused,
         "site_section": "apply",
     }
-    return render(request, "applications/application_status.html", context, status=400 if form is not None and form.errors else 200)
+    return render(request, "applications/application_status.html", context, status=409 if refused else 400 if form is not None and form.errors else 200)

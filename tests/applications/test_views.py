@@ -238,3 +238,18 @@ def test_a_correction_replaces_an_attachment_within_the_limit(client, _private_f
     names = sorted(application.attachments.values_list("original_name", flat=True))
     assert names == ["新材料.pdf", "材料1.pdf", "材料2.pdf", "材料3.pdf", "材料4.pdf"]
     assert len(stored_files(_private_files)) == 5
+
+
+def test_a_correction_sent_after_a_reviewer_took_it_is_refused_with_a_message(client):
+    from enterprises.applications import services
+    from shdt.core.roles import REVIEWER
+    from tests.workbench import staff
+
+    window_open()
+    submit(client)
+    token = client.get(reverse("application_receipt")).content.decode().split("/apply/status/")[1].split("/")[0]
+    services.application_start_review(Application.objects.get(), user=staff("审核员甲", REVIEWER))
+    response = client.post(reverse("application_status", args=[token]), form_data(profile="太晚了"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 409
+    assert "This application can no longer be corrected." in response.content.decode()
+    assert Application.objects.get().profile == "企业简介文字"
