@@ -157,7 +157,13 @@ class Application(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("matched enterprise")
     )
-    match_kind = models.CharField(_("matched by"), max_length=16, blank=True, editable=False)
+    class MatchKind(models.TextChoices):
+        CREDIT_CODE = "credit_code", _("credit code")
+        NAME = "name", _("normalised name")
+        ALIAS = "alias", _("alias")
+        NEW = "new", _("new enterprise")
+
+    match_kind = models.CharField(_("matched by"), max_length=16, choices=MatchKind.choices, blank=True, editable=False)
     # Enterprises whose names sound like this one's (shdt.core.imports.matching.find_similar):
     # [{"id": …, "name": …}], for the reviewer to check.
     candidates = models.JSONField(_("likely duplicates"), default=list, blank=True, editable=False)
