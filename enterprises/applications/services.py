@@ -10,7 +10,7 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -305,6 +305,18 @@ def applications_purge(*, days: int, now=None) -> int:
             transaction.on_commit(lambda names=names: _remove_files(names))
         count += 1
     return count
+
+
+def same_enterprise_exists() -> Exists:
+    """For a queryset of applications: whether another one in its window is for the same enterprise (as same_enterprise)."""
+    others = Application.objects.filter(window_id=OuterRef("window_id")).exclude(pk=OuterRef("pk")).exclude(status=Status.WITHDRAWN)
+    return Exists(
+        others.filter(
+            Q(credit_code=OuterRef("credit_code"))
+            | Q(name_normalized=OuterRef("name_normalized"))
+            | Q(enterprise_id=OuterRef("enterprise_id"), enterprise_id__isnull=False)
+        )
+    )
 
 
 def same_enterprise(application: Application) -> list[Application]:

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from enterprises.applications import services
 from enterprises.applications.models import Application
 from shdt.core.roles import EDITOR, REVIEWER, VIEWER
-from tests.applications.helpers import PDF, service_data, upload, window_open
+from tests.applications.helpers import PDF, credit_code, service_data, upload, window_open
 from tests.workbench import staff
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +121,13 @@ def test_the_reviewers_workbench_counts_applications_waiting_and_their_own(clien
     client.logout()
     signed_in(client, EDITOR)
     assert "Applications waiting for a reviewer" not in client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_the_queue_flags_two_applications_for_one_enterprise_in_a_window(client, application):
+    services.application_submit(window=application.window, data=service_data(name="另一家科技有限公司"), uploads=[])
+    services.application_submit(window=application.window, data=service_data(name="第三家科技有限公司", credit_code=credit_code("91310000MA1FL9999")), uploads=[])
+    signed_in(client, REVIEWER)
+    response = client.get(reverse("admin:applications_application_changelist"))
+    flags = {row.receipt_number: row.has_twin for row in response.context["cl"].result_list}
+    # The first two share a credit code; the third is another enterprise.
+    assert flags == {"SQ2024-000001": True, "SQ2024-000002": True, "SQ2024-000003": False}
