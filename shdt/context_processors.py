@@ -21,6 +21,7 @@ CHROME_URL_NAMES = (
     "site_map",
     "api:docs",
     "annuallist_list",
+    "application_create",
     "set_language",
     "admin:index",
 )
