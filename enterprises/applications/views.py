@@ -86,7 +86,11 @@ def application_status(request, token: str):
             if limited is not None:
                 return limited
             if request.POST.get("action") == "withdraw":
-                application_withdraw(application)
+                try:
+                    application_withdraw(application)
+                except ValidationError:
+                    # A reviewer took it meanwhile: shown as it now stands.
+                    pass
                 return redirect("application_status", token=token)
             form = ApplicationForm(request.POST, request.FILES, instance=application, existing_attachments=existing)
             if form.is_valid():
