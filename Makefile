@@ -33,7 +33,7 @@ browser:
 
 # The README's screenshots (docs/screenshots), taken by the browser tests that walk the pages.
 screenshots: setup browser
-	SHDT_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_staff_day.py tests/browser/test_public_findability.py tests/browser/test_district_map.py
+	SHDT_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_staff_day.py tests/browser/test_public_findability.py tests/browser/test_district_map.py tests/browser/test_application_year.py
 
 # The performance benchmark of issue 7, on PostgreSQL (BENCH_PG, default the local server):
 # builds (or reuses) a database of 100,000 synthetic enterprises, loads the site under

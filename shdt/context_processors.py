@@ -28,6 +28,7 @@ CHROME_URL_NAMES = (
     "accessibility",
     "api:docs",
     "annuallist_list",
+    "application_create",
     "set_language",
     "admin:index",
 )

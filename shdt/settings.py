@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "shdt.core",
     "shdt.reference",
     "enterprises",
+    # Online applications for next year's list (issue 17): never public, see its models.
+    "enterprises.applications",
     "bases",
     "policies",
 ]
@@ -384,6 +386,10 @@ SITE_SPONSOR = env.str("SITE_SPONSOR", default="上海市商务委员会")
 SITE_SPONSOR_EN = env.str("SITE_SPONSOR_EN", default="Shanghai Municipal Commission of Commerce")
 SITE_CONTACT = env.str("SITE_CONTACT", default="")
 
+# Applications submitted per address (enterprises.applications): firm, as a person applies a
+# few times a year at most and a bot would fill the reviewers' queue.
+APPLICATION_RATE = env.str("APPLICATION_RATE", default="5/hour")
+
 # CORS is off: a browser page on another origin may read the API only from the origins listed
 # here (comma-separated, e.g. https://data.example.cn). Only /api/ answers them.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
@@ -437,3 +443,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+
+# --- Applications (enterprises.applications) -----------------------------------
+# Applicants' attachments: outside MEDIA and STATIC, never served by a URL; staff download
+# them through a permission-checked admin view.
+APPLICATION_FILES_ROOT = Path(env.str("APPLICATION_FILES_ROOT", default=str(BASE_DIR / "private" / "applications")))
+# Rejected and withdrawn applications are anonymised this many days after their last change
+# (`manage.py purge_applications`, to be scheduled daily).
+APPLICATION_RETENTION_DAYS = env.int("APPLICATION_RETENTION_DAYS", default=365)
+
+# --- E-mail -----------------------------------------------------------------------
+# Applicants' receipts and decisions. EMAIL_URL (e.g. smtp+tls://user:password@host:587)
+# in production; printed to the console in development; the tests use locmem.
+if env.str("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="registry@localhost")

@@ -33,6 +33,8 @@ urlpatterns = [
     path("policies/", include("policies.urls")),
     path("search/", SearchView.as_view(), name="search"),
     path("search/suggest/", SearchSuggestView.as_view(), name="search_suggest"),
+    # Applications for next year's list: never cached, never listed (enterprises.applications).
+    path("apply/", include("enterprises.applications.urls")),
     path("stats/", StatsView.as_view(), name="stats"),
     path("feed/", ChangeFeed(), name="change_feed"),
     path("changes/", ChangesView.as_view(), name="changes"),

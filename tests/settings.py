@@ -11,3 +11,4 @@ STAFF_SECOND_FACTOR = False
 # elsewhere no test may meet them.
 PAGE_RATE = "100000/minute"
 DOWNLOAD_RATE = "100000/minute"
+APPLICATION_RATE = "100000/minute"

@@ -29,7 +29,10 @@ PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 PAGE, DOWNLOAD = "page", "download"
 # Counted by the view that takes reports of errors (shdt.core.corrections), not here: only its POSTs.
 CORRECTION = "correction"
-RATE_SETTINGS = {PAGE: "PAGE_RATE", DOWNLOAD: "DOWNLOAD_RATE", CORRECTION: "CORRECTION_RATE"}
+# Submissions of a public form that writes (enterprises.applications), counted by the view
+# on each POST, besides the page limit every request meets.
+APPLICATION = "application"
+RATE_SETTINGS = {PAGE: "PAGE_RATE", DOWNLOAD: "DOWNLOAD_RATE", CORRECTION: "CORRECTION_RATE", APPLICATION: "APPLICATION_RATE"}
 # The API has its own throttle (shdt.core.api.throttling); the admin is for staff, whose
 # sign-in django-axes guards.
 UNLIMITED_PREFIXES = ("/api/", "/admin/")

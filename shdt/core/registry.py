@@ -33,6 +33,7 @@ _tables: dict[str, object] = {}
 _feed_sources: list[Callable] = []
 _sitemaps: dict[str, type] = {}
 _search_sources: dict[str, object] = {}
+_role_grants: list[dict[str, set[str]]] = []
 
 
 def register_models(
@@ -75,6 +76,18 @@ def history_models() -> list[type]:
 def model_for_label(label: str):
     """The registered model of a label such as "policies.policy" (KeyError if there is none)."""
     return _models[label.lower()].model
+
+
+def register_role_grants(grants: dict[str, set[str]]) -> None:
+    """
+    Register permissions ("app_label.codename") for roles by name, for an app whose records
+    are not public and so not registered with register_models (enterprises.applications).
+    """
+    _role_grants.append(grants)
+
+
+def role_grants() -> list[dict[str, set[str]]]:
+    return list(_role_grants)
 
 
 def register_tables(*tables) -> None:

@@ -23,7 +23,7 @@ from django.contrib.auth.management import create_permissions
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .registry import publishable_models, registered_models
+from .registry import publishable_models, registered_models, role_grants
 
 EDITOR = "录入员"
 REVIEWER = "审核员"
@@ -102,6 +102,9 @@ def role_permissions() -> dict[str, set[str]]:
             grants[REVIEWER].add(f"{opts.app_label}.change_{opts.model_name}")
     for model in publishable_models():
         grants[REVIEWER].add(publish_permission(model))
+    for extra in role_grants():
+        for role, names in extra.items():
+            grants[role] |= set(names)
     # Added last, so that the loops above (every role views every record) pass it by.
     grants[ACCOUNT_ADMIN] = account_admin_permissions()
     return grants
