@@ -17,7 +17,7 @@ from enterprises.applications.models import Application
 from enterprises.models import Enterprise, ListEdition, ListMembership
 from shdt.core.models import Status
 from tests.applications.helpers import PDF, credit_code
-from tests.browser.test_staff_day import select_all_and_act, shots, sign_in, staff  # noqa: F401 - shots is a fixture
+from tests.browser.test_staff_day import select_all_and_act, sign_in, staff
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +56,7 @@ def application_page(page: Page, site: str, name: str) -> None:
     page.goto(f"{site}/admin/applications/application/{application.pk}/change/")
 
 
-def test_a_year_of_applications_from_window_to_edition(page: Page, site, shots, settings):  # noqa: F811
+def test_a_year_of_applications_from_window_to_edition(page: Page, site, shots, settings):
     settings.SITE_URL = site
     page.set_viewport_size(DESKTOP)
     staff("reviewer", "reviewer")
