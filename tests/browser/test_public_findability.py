@@ -106,7 +106,8 @@ def test_search_results_and_the_map_in_each_language_and_width(page: Page, site,
         expect(page.locator("main .search-group").first).to_contain_text(found)
     page.goto(f"{site}/search/?q=数字贸易")
     groups = page.locator("main .search-group")
-    assert groups.count() >= 2, "enterprises and policies (or bases) are grouped apart"
+    assert groups.count() >= 2, "case studies and policies are grouped apart"
+    expect(page.locator("main")).to_contain_text("上海市数字贸易发展行动方案")  # a policy, by a word of its title
     expect(page.locator("main mark").first).to_be_visible()
     assert no_sideways_scroll(page)
     shots(page, f"search-{language}-{width}")
