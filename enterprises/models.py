@@ -67,7 +67,7 @@ class EnterpriseQuerySet(models.QuerySet):
         """The enterprises the public sees: those on a list under public notice or published."""
         return self.filter(listing__isnull=False)
 
-    def refresh_public_listing(self) -> None:
+    def refresh_public_listing(self, *, may_remove: bool = True) -> None:
         """
         Recompute these enterprises' PublicListing rows from their list entries the public
         sees: one for each enterprise on a public list, from its latest such entry. Call it after any write to list entries that sends no signal
@@ -81,10 +81,12 @@ class EnterpriseQuerySet(models.QuerySet):
         enterprises = self.order_by().values("pk")
         public = ListMembership.objects.filter(status__in=PUBLIC_STATUSES)
         # On no public list any more: no row (one DELETE; the rows send no signals and
-        # nothing refers to them).
-        PublicListing.objects.filter(enterprise__in=enterprises).exclude(
-            Exists(public.filter(enterprise=OuterRef("enterprise")))
-        ).delete()
+        # nothing refers to them). A caller that only made entries public says so
+        # (may_remove=False), and the DELETE, which could find nothing, is not run.
+        if may_remove:
+            PublicListing.objects.filter(enterprise__in=enterprises).exclude(
+                Exists(public.filter(enterprise=OuterRef("enterprise")))
+            ).delete()
         # Each enterprise's public entries, newest list first: the first is its latest (a
         # window, so that each entry is read once, not compared with the others).
         newest_first = Window(RowNumber(), partition_by=F("enterprise_id"), order_by=F("annual_list__year").desc())
@@ -296,8 +298,10 @@ class ListMembership(PublishableModel):
         return path_expression("enterprise_detail", slug="enterprise__slug")
 
     @classmethod
-    def after_publication_change(cls, records) -> None:
-        Enterprise.objects.filter(pk__in=records.values("enterprise_id")).refresh_public_listing()
+    def after_publication_change(cls, records, *, to) -> None:
+        # Entries that became (or stayed) public take no enterprise off the public list.
+        enterprises = Enterprise.objects.filter(pk__in=records.values("enterprise_id"))
+        enterprises.refresh_public_listing(may_remove=to not in PUBLIC_STATUSES)
 
     def natural_key(self):
         return (self.annual_list.year, self.enterprise.name_normalized)

@@ -351,11 +351,12 @@ class PublishableModel(models.Model):
         return models.Value("")
 
     @classmethod
-    def after_publication_change(cls, records: models.QuerySet) -> None:
+    def after_publication_change(cls, records: models.QuerySet, *, to: str) -> None:
         """
         Keep what depends on the records' states true, once shdt.core.publication has moved
-        `records` (a queryset of them; a bulk write: no signal is sent). Set-based, as the
-        move is: a statement or two whatever the number of records. Nothing by default.
+        `records` (a queryset of them; a bulk write: no signal is sent) to the status `to`.
+        Set-based, as the move is: a statement or two whatever the number of records.
+        Nothing by default.
         """
 
 

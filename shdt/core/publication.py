@@ -100,7 +100,7 @@ def records_move(queryset, *, to: Status, user, notice: Notice | None = None) ->
                     f"{insert} WHERE {table} IN (SELECT id FROM {quote(MOVING_TABLE)}) ORDER BY {table}", params
                 )
             _events_write(moving, to=to, user=user, now=now, connection=connection)
-            model.after_publication_change(moving)
+            model.after_publication_change(moving, to=to)
         cursor.execute(f"DROP TABLE {quote(MOVING_TABLE)}")
     if count:
         data_version_bump()

@@ -100,3 +100,22 @@ def test_the_public_listing_follows_publication_edits_imports_and_withdrawal():
 def test_refreshing_no_enterprise_writes_nothing():
     Enterprise.objects.filter(pk__in=[]).refresh_public_listing()
     assert not PublicListing.objects.exists()
+
+
+def test_a_move_that_makes_entries_public_skips_the_delete_that_could_find_nothing():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reviewer = make_reviewer()
+    entries = [put_on_list(make_enterprise(), year=2024, status=Status.DRAFT) for _ in range(3)]
+    queryset = ListMembership.objects.filter(pk__in=[entry.pk for entry in entries])
+
+    def deletes_of_the_listing(to) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert records_move(queryset, to=to, user=reviewer) == 3
+        assert_consistent()
+        return sum('DELETE FROM "enterprises_publiclisting"' in query["sql"] for query in captured)
+
+    assert deletes_of_the_listing(Status.PUBLISHED) == 0
+    assert deletes_of_the_listing(Status.WITHDRAWN) == 1
+    assert not PublicListing.objects.filter(enterprise__in=[entry.enterprise_id for entry in entries]).exists()
