@@ -17,7 +17,6 @@ expressions (PublishableModel.publication_title, publication_url).
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import DatabaseError, connections, transaction
 from django.db.models import CharField, DateTimeField, F, IntegerField, QuerySet, Value
-from django.db.models.constants import OnConflict
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left
 from django.utils import timezone
@@ -134,9 +133,12 @@ def insert_select(target, columns: dict, queryset: QuerySet, connection, *, upda
     names = [quote(target._meta.get_field(name).column) for name in columns]
     suffix = ""
     if update_conflicts is not None:
-        unique = target._meta.get_field(update_conflicts).column
-        others = [target._meta.get_field(name).column for name in columns if name != update_conflicts]
-        suffix = " " + connection.ops.on_conflict_suffix_sql(None, OnConflict.UPDATE, others, [unique])
+        # Written out, not asked of the backend's private helpers: PostgreSQL and SQLite
+        # (3.24 and later) read the same upsert clause.
+        unique = quote(target._meta.get_field(update_conflicts).column)
+        others = [quote(target._meta.get_field(name).column) for name in columns if name != update_conflicts]
+        updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in others)
+        suffix = f" ON CONFLICT ({unique}) DO UPDATE SET {updates}"
     # Aliases the model's fields cannot clash with; values() selects them in this order.
     selected = queryset.values(**{f"insert_select_{index}": value for index, value in enumerate(columns.values())})
     try:
