@@ -15,7 +15,7 @@ import time
 
 from django.db import connection, transaction
 
-from .importing import _raw_delete
+from .importing import rows_delete
 
 # List years no real list has (bench/importing.py uses 2900 and up).
 FIRST_YEAR = 2800
@@ -70,12 +70,12 @@ def clean_up() -> None:
         return
     with transaction.atomic():
         entries = ListMembership.objects.filter(annual_list__in=lists)
-        _raw_delete(PublicationEvent.objects.filter(kind="enterprises.listmembership", record_id__in=entries.values("pk")))
-        _raw_delete(ListMembership.history.filter(annual_list_id__in=lists.values("pk")))
-        _raw_delete(AnnualList.history.filter(id__in=lists.values("pk")))
+        rows_delete(PublicationEvent.objects.filter(kind="enterprises.listmembership", record_id__in=entries.values("pk")))
+        rows_delete(ListMembership.history.filter(annual_list_id__in=lists.values("pk")))
+        rows_delete(AnnualList.history.filter(id__in=lists.values("pk")))
         enterprises = list(entries.values_list("enterprise_id", flat=True).distinct())
-        _raw_delete(entries)
-        _raw_delete(lists)
+        rows_delete(entries)
+        rows_delete(lists)
         for start in range(0, len(enterprises), 10_000):
             Enterprise.objects.filter(pk__in=enterprises[start : start + 10_000]).refresh_public_listing()
     if connection.vendor == "postgresql":
