@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 from shdt.core.models import Status
 from tests.factories import make_base, make_enterprise, make_policy, put_on_list
@@ -66,8 +67,9 @@ def test_the_sitemap_lists_every_public_record_with_its_date_and_no_draft(client
         assert f"{SITE}{record.get_absolute_url()}" in addresses, record
     for record in (draft, hidden_base):
         assert f"{SITE}{record.get_absolute_url()}" not in addresses, record
-    assert addresses[f"{SITE}{public.get_absolute_url()}"].startswith(public.updated_at.date().isoformat())
-    assert addresses[f"{SITE}{first.get_absolute_url()}"].startswith(first.published_at.date().isoformat())
+    # The sitemap writes dates in the site's time zone (Asia/Shanghai), not in UTC.
+    assert addresses[f"{SITE}{public.get_absolute_url()}"].startswith(localtime(public.updated_at).date().isoformat())
+    assert addresses[f"{SITE}{first.get_absolute_url()}"].startswith(localtime(first.published_at).date().isoformat())
     for name in ("home", "enterprise_list", "exportbase_list", "policy_list", "annuallist_list", "stats", "changes", "site_map"):
         assert f"{SITE}{reverse(name)}" in addresses, name
 
