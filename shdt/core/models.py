@@ -119,9 +119,27 @@ class ImportedHistory(models.Model):
         abstract = True
 
 
+class _EveryFieldBut:
+    """A `no_db_index` for simple-history that holds every field's name but `kept`."""
+
+    def __init__(self, *kept: str):
+        self.kept = kept
+
+    def __contains__(self, name: str) -> bool:
+        return name not in self.kept
+
+
 def registry_history(**kwargs) -> HistoricalRecords:
-    """Return the history of a registry model: who, when, what, and by which import."""
-    return HistoricalRecords(bases=[ImportedHistory], **kwargs)
+    """
+    Return the history of a registry model: who, when, what, and by which import.
+
+    A history table is read by record (`id`), by date, by person and by import, never by
+    the record's other columns; so those four are its only indexes beside its own key.
+    simple-history would copy every index of the record's table (its unique keys, its
+    foreign keys), and each is written again for every history row: an import of 100,000
+    enterprises wrote thirteen index entries per history row where five serve a reader.
+    """
+    return HistoricalRecords(bases=[ImportedHistory], no_db_index=_EveryFieldBut("id"), **kwargs)
 
 
 class ImportRecord(models.Model):
