@@ -7,6 +7,7 @@ writes them: 认定年份 “2021；2022”, 批次 “首批；第二批” and
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shdt.core.imports import CHANGED, INVALID, NEW, Change, TableImport, header_key
 from shdt.core.models import unique_slug
@@ -54,12 +55,12 @@ class ExportBaseImport(TableImport):
         if not name:
             return plan.outcome
         key = normalize_name(name)
-        if not self.first_of(row, key, "name", _("the same base as row %(row)d")):
+        if not self.first_of(row, key, "name", gettext_lazy("the same base as row %(row)d")):
             return plan.outcome
         record = self.bases.get(key)
         if record is None:
             self.refuse_blanks(
-                row, values, ("category", "domain"), new_record_message=_("a new base needs the column “%(column)s”")
+                row, values, ("category", "domain"), new_record_message=gettext_lazy("a new base needs the column “%(column)s”")
             )
             return self.plan_new(plan, values)
         self.refuse_blanks(row, values, ("category", "domain"))

@@ -7,6 +7,7 @@ one of its aliases; a case study by its enterprise and report year.
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shdt.core.imports import (
     CHANGED,
@@ -132,10 +133,12 @@ class EnterpriseImport(TableImport):
         if pk is INVALID:
             return plan.outcome
         plan.record = self.records[pk] if pk else None
-        if not self.first_of(row, pk or ("new", normalize_name(name)), "name", _("the same enterprise as row %(row)d")):
+        same_enterprise = gettext_lazy("the same enterprise as row %(row)d")
+        if not self.first_of(row, pk or ("new", normalize_name(name)), "name", same_enterprise):
             return plan.outcome
         code = values.get("credit_code")
-        if code and not self.first_of(row, ("code", code), "credit_code", _("the same credit code as row %(row)d")):
+        same_code = gettext_lazy("the same credit code as row %(row)d")
+        if code and not self.first_of(row, ("code", code), "credit_code", same_code):
             return plan.outcome
         if "name" in values and not self.name_free(row, values["name"], pk):
             return plan.outcome
@@ -145,7 +148,7 @@ class EnterpriseImport(TableImport):
                 row,
                 values,
                 ("business_type", "region"),
-                new_record_message=_("a new enterprise needs the column “%(column)s”"),
+                new_record_message=gettext_lazy("a new enterprise needs the column “%(column)s”"),
             )
             return self.plan_new(plan, values)
 
@@ -400,7 +403,7 @@ class CaseStudyImport(TableImport):
                     )
         if row.problems or year is None:
             return plan.outcome
-        if not self.first_of(row, (pk, year), "enterprise", _("the same case study as row %(row)d")):
+        if not self.first_of(row, (pk, year), "enterprise", gettext_lazy("the same case study as row %(row)d")):
             return plan.outcome
         plan.key = (pk, year)
         record = self.cases.get(plan.key)

@@ -5,6 +5,7 @@ registry is matched by the title alone, so that a corrected date is a change, no
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shdt.core.imports import NEW, TableImport
 from shdt.core.text import normalize_name
@@ -35,11 +36,12 @@ class PolicyImport(TableImport):
             return plan.outcome
         key = (normalize_name(title), date)
         record = self.by_title_date.get(key) or self.by_title.get(key[0])
-        if not self.first_of(row, record.pk if record else key, "title", _("the same document as row %(row)d")):
+        same_document = gettext_lazy("the same document as row %(row)d")
+        if not self.first_of(row, record.pk if record else key, "title", same_document):
             return plan.outcome
         if record is None:
             self.refuse_blanks(
-                row, values, ("issuer",), new_record_message=_("a new document needs the column “%(column)s”")
+                row, values, ("issuer",), new_record_message=gettext_lazy("a new document needs the column “%(column)s”")
             )
             return self.plan_new(plan, values)
         self.refuse_blanks(row, values, ("issuer",))

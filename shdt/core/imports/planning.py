@@ -59,7 +59,8 @@ class PlanningMixin:
     def first_of(self, row: Row, key, column: str, message: str) -> bool:
         """
         Return whether `row` is the first of the file with `key`; if not, give it the error
-        `message` (naming the first row as %(row)d) in `column`.
+        `message` (naming the first row as %(row)d) in `column`. Give `message` lazily
+        (gettext_lazy): it is asked of every row and translated only for the few that need it.
         """
         if key in self.seen:
             row.error(column, "duplicate_row", message % {"row": self.seen[key]})
@@ -70,14 +71,14 @@ class PlanningMixin:
     def refuse_blanks(self, row: Row, values: dict, keys, *, new_record_message: str = "") -> None:
         """
         Refuse a blank cell in the columns `keys` (dropping it from `values`); for a new
-        record (`new_record_message` given, naming the column as %(column)s), a missing
-        column too.
+        record (`new_record_message` given, lazily as first_of's, naming the column as
+        %(column)s), a missing column too.
         """
         for key in keys:
             if key in values and values[key] in (None, ""):
                 self.required(row, key, None)
                 values.pop(key)
-            elif new_record_message and not row.has(key):
+            elif not row.has(key) and new_record_message:
                 row.error(None, "required", new_record_message % {"column": self.resource.fields[key].column_name})
 
     def plan_new(self, plan: Plan, values: dict) -> RowOutcome:
