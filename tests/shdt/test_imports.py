@@ -276,3 +276,39 @@ def test_an_importers_bulk_create_writes_the_records_and_their_history_and_moves
     # The next record the ORM creates takes the next id.
     later = AnnualList.objects.create(year=2999, title="2999年名单")
     assert later.pk > max(item.pk for item in lists)
+
+
+@pytest.mark.django_db
+def test_an_import_runs_with_the_cycle_collector_paused_and_restores_it():
+    import gc
+
+    from enterprises.models import AnnualList, Enterprise
+
+    AnnualList.objects.create(year=2022, title="2022年上海数字贸易创新企业")
+    seen = []
+    content = csv_bytes(["序号", "企业名称", "业务类型", "所属区域"], [[1, "上海回收测试科技有限公司", "云服务", "浦东"]])
+    assert gc.isenabled()
+    result = run("enterprises", content, list_year=2022, progress=lambda phase, done, total: seen.append(gc.isenabled()))
+    assert result.written and Enterprise.objects.filter(name="上海回收测试科技有限公司").exists()
+    # Through every phase, reading to refreshing the public listing, and on again after.
+    assert len(seen) >= 5 and not any(seen)
+    assert gc.isenabled()
+
+
+def test_the_collector_stays_as_the_caller_left_it_even_when_the_import_fails():
+    import gc
+
+    from shdt.core.imports.runner import collector_paused
+
+    with pytest.raises(RuntimeError), collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        # A caller that had paused it itself gets it back paused.
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

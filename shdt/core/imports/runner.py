@@ -30,9 +30,11 @@ phases begin, and then the end.
 from __future__ import annotations
 
 import datetime
+import gc
 import hashlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict
 
 from django.conf import settings
@@ -47,6 +49,28 @@ from .reading import column_letter, filled, read_sheet
 from .results import ERROR, ImportRefused, ImportResult, Problem
 
 
+@contextmanager
+def collector_paused():
+    """
+    Pause Python's cycle collector while an import runs, and restore it after.
+
+    An import keeps every row, plan and record of its file alive until it commits, and
+    makes almost no reference cycles (52 objects in all in an import of 20,000 rows):
+    the collector finds nothing to free, yet each of its full passes walks every live
+    object, more often as they grow, about 5 s of an import of 100,000 rows. Reference
+    counting frees everything else as usual. The collector is process-wide: another
+    thread's request meanwhile only keeps its own cycles a little longer.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@collector_paused()
 def import_table(
     kind: str,
     content: bytes,
