@@ -115,9 +115,20 @@ def ordered_sources() -> list[SearchSource]:
     return sorted(search_sources(), key=lambda source: source.order)
 
 
+# Full-width letters and digits (ＭＬＢＢ, as a Chinese input method types them) and the
+# half-width ones the report's texts are written in.
+_FULL_WIDTH_LETTERS_AND_DIGITS = {
+    code: code - 0xFEE0 for block in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for code in range(*block)
+}
+
+
 def text_query(query: str) -> str:
-    """The form of a query that a lower-cased text (a case study's search text) contains: single spaces."""
-    return " ".join(query.lower().split())
+    """
+    The form of a query that a lower-cased text (a case study's search text) contains:
+    single spaces, and letters and digits half-width (ＭＬＢＢ finds MLBB). Punctuation
+    keeps its width: a Chinese text's ，and 。 are full-width, as typed.
+    """
+    return " ".join(query.translate(_FULL_WIDTH_LETTERS_AND_DIGITS).lower().split())
 
 
 # --- Where a text matched --------------------------------------------------------------

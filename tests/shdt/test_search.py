@@ -107,7 +107,7 @@ def test_an_english_name_finds_the_enterprise(report):
     assert found("hailong software")["enterprises"] == [HAILONG]
 
 
-@pytest.mark.parametrize("query", ["MLBB", "mlbb", "Mobile Legends", "mobile   legends"])
+@pytest.mark.parametrize("query", ["MLBB", "mlbb", "Mobile Legends", "mobile   legends", "ＭＬＢＢ", "Ｍｏｂｉｌｅ\u3000Ｌｅｇｅｎｄｓ"])
 def test_a_word_of_a_case_study_finds_its_enterprise(report, query):
     results = found(query)
     assert results["case-studies"] == [MUTONG]
