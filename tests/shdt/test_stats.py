@@ -1,4 +1,6 @@
+import re
 from collections import Counter
+from html import escape, unescape
 from decimal import Decimal
 
 import pytest
@@ -22,6 +24,19 @@ def test_charts_come_with_their_numbers_as_a_table(client, report):
     assert html.count("<svg") == 4  # three bar charts and the district map
     assert 'aria-describedby="by-type-table"' in html
     assert "<td>54</td><td>54.0%</td>" in html  # 数字服务, 54 of 100
+
+
+def test_each_bar_is_named_to_assistive_technology_and_links_to_what_it_counts(client, report):
+    html = client.get(reverse("stats"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    # A chart is a group of bars, not one image: an image's links would be hidden from screen readers.
+    assert 'role="img" aria-labelledby' not in html
+    assert html.count('role="group" aria-labelledby') == 4
+    bars = re.findall(r'<a href="([^"]+)" aria-label="([^"]+)" class="bar-item">', html)
+    by_name = {name: unescape(link) for link, name in bars}
+    assert by_name["数字服务：54"] == "/enterprises/?list=2022&business_type=digital-services"
+    # The same bar's row in the folded table links to the same list.
+    link = escape(by_name["数字服务：54"])
+    assert f'<th scope="row"><a href="{link}">数字服务</a></th><td>54</td>' in html
 
 
 def test_case_study_volumes(client, report):
