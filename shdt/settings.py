@@ -421,6 +421,11 @@ IMPORT_QUEUE_LEASE_SECONDS = env.int("IMPORT_QUEUE_LEASE_SECONDS", default=600)
 # A reviewer's move (publish, withdraw, notice, return to draft) of more records than
 # this is made by the background worker, while the admin shows its progress.
 PUBLICATION_BACKGROUND_ROWS = env.int("PUBLICATION_BACKGROUND_ROWS", default=5000)
+# How long a background move may run before its worker is taken for stopped (killed,
+# restarted) and its page offers to run it again. A move is one transaction, so a
+# stopped one moved nothing; 100,000 entries take about 5 s on the bench machine. A run
+# that was started again meanwhile rolls its move back instead of moving twice.
+PUBLICATION_JOB_LEASE_SECONDS = env.int("PUBLICATION_JOB_LEASE_SECONDS", default=900)
 # How many rows of a preview the admin shows (errors and likely duplicates are always all shown).
 IMPORT_PREVIEW_ROWS = env.int("IMPORT_PREVIEW_ROWS", default=1000)
 

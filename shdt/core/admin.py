@@ -28,7 +28,9 @@ from .imports import (
     template_xlsx,
 )
 from .models import ImportRecord, Notice, PublicationEvent, PublicationJob
+from .publication import publication_job_requeue
 from .registry import history_models, model_for_label
+from .roles import can_publish
 from .tables import all_tables, importable_tables
 from .workbench import IMPORT_STAGES, MINE, MINE_PARAMETER, STAGE_PARAMETER, import_conditions
 
@@ -483,6 +485,8 @@ class PublicationJobAdmin(admin.ModelAdmin):
         job = get_object_or_404(PublicationJob.objects.select_related("user", "notice"), pk=object_id)
         if not self.has_view_permission(request, job):
             raise PermissionDenied
+        if request.method == "POST":
+            return self.run_again(request, job)
         try:
             model = model_for_label(job.kind)
         except KeyError:
@@ -494,9 +498,23 @@ class PublicationJobAdmin(admin.ModelAdmin):
             "job": job,
             "kind_label": model._meta.verbose_name_plural if model else job.kind,
             "records_url": reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") if model else "",
-            "refresh_seconds": 2 if job.is_busy else None,
+            "refresh_seconds": 2 if job.is_busy and not job.is_stalled else None,
+            "can_run_again": job.is_stalled and model is not None and can_publish(request.user, model),
         }
         return TemplateResponse(request, "admin/shdt/publicationjob/status.html", context)
+
+    def run_again(self, request, job: PublicationJob):
+        """Queue again a job whose worker stopped (the page's *Run again*), for a reviewer."""
+        from .publishing_admin import publication_job_to_worker
+
+        if "run_again" not in request.POST:
+            raise PermissionDenied
+        if publication_job_requeue(job, user=request.user):
+            publication_job_to_worker(job)
+            messages.success(request, _("The job was handed to the worker again."))
+        else:
+            messages.warning(request, _("This job changed while the page was open; here is where it stands."))
+        return HttpResponseRedirect(job.get_absolute_url())
 
 
 # Visitors' reports of errors in records, in a module of their own.

@@ -470,6 +470,10 @@ class PublicationJob(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=State.choices, default=State.QUEUED)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When the job was last queued (created or run again), and when a worker took it:
+    # what tells a job whose worker stopped (is_stalled) from one that is only slow.
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     rows_total = models.PositiveIntegerField(_("records selected"), default=0)
     moved_count = models.PositiveIntegerField(_("records moved"), default=0)
@@ -490,6 +494,22 @@ class PublicationJob(models.Model):
     @property
     def is_busy(self) -> bool:
         return self.status in self.BUSY
+
+    @property
+    def is_stalled(self) -> bool:
+        """
+        Busy for longer than a worker takes: queued and not taken within
+        IMPORT_QUEUE_LEASE_SECONDS (no worker runs), or taken and not ended within
+        PUBLICATION_JOB_LEASE_SECONDS (its worker stopped; the move, one transaction,
+        was rolled back). Its page then offers to run it again.
+        """
+        if self.status == self.State.QUEUED:
+            since, lease = self.queued_at or self.created_at, settings.IMPORT_QUEUE_LEASE_SECONDS
+        elif self.status == self.State.RUNNING:
+            since, lease = self.started_at, settings.PUBLICATION_JOB_LEASE_SECONDS
+        else:
+            return False
+        return since is not None and (timezone.now() - since).total_seconds() > lease
 
 
 class PublicationJobRecord(models.Model):

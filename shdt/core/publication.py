@@ -167,32 +167,73 @@ def publication_job_create(queryset, *, to: Status, user, notice: Notice | None 
     if to == Status.NOTICE and notice is None:
         raise ValidationError(_("A public notice needs its period and a contact for objections."))
     with transaction.atomic():
-        job = PublicationJob.objects.create(kind=model._meta.label_lower, action=to, user=user, notice=notice)
+        job = PublicationJob.objects.create(
+            kind=model._meta.label_lower, action=to, user=user, notice=notice, queued_at=timezone.now()
+        )
         columns = {"job": Value(job.pk, output_field=IntegerField()), "record_id": F("pk")}
         job.rows_total = insert_select(PublicationJobRecord, columns, queryset.order_by("pk"), connections[queryset.db])
         job.save(update_fields=["rows_total"])
     return job
 
 
+class _JobLost(Exception):
+    """The job was queued again (its page's *Run again*) while this run moved its records."""
+
+
 def publication_job_run(job: PublicationJob) -> PublicationJob:
-    """Make the move of a queued job, and record how it ended: how many records moved, or why none did."""
+    """
+    Make the move of a queued job, and record how it ended: how many records moved, or
+    why none did. The move and the job's end as done are one transaction, conditional on
+    the job still being this run's: a run taken for stopped and queued again meanwhile
+    rolls its move back, so the records move once whatever the workers do.
+    """
+    State = PublicationJob.State
+    started = timezone.now()
+    claimed = PublicationJob.objects.filter(pk=job.pk, status=State.QUEUED)
+    if not claimed.update(status=State.RUNNING, started_at=started, error=""):
+        return job  # Run already, or being run by another worker.
+    held = PublicationJob.objects.filter(pk=job.pk, status=State.RUNNING, started_at=started)
+    records = _job_model(job)._default_manager.filter(pk__in=job.records.values("record_id"))
+    try:
+        with transaction.atomic():
+            moved = records_move(records, to=job.action, user=job.user, notice=job.notice)
+            if not held.update(status=State.DONE, moved_count=moved, finished_at=timezone.now()):
+                raise _JobLost
+    except _JobLost:
+        # Another run has the job, and its records: leave both to it.
+        job.refresh_from_db()
+        return job
+    except Exception as error:  # noqa: BLE001 (whatever stopped the move, the reviewer reads it on the job's page)
+        held.update(status=State.FAILED, error=str(error) or type(error).__name__, finished_at=timezone.now())
+    job.refresh_from_db()
+    if not job.is_busy:
+        job.records.all().delete()
+    return job
+
+
+def publication_job_requeue(job: PublicationJob, *, user) -> bool:
+    """
+    Queue again a job whose worker stopped (is_stalled), if it is still as the caller read
+    it: its records wait for the next worker, and a run of it still alive somewhere rolls
+    its move back (publication_job_run). Return whether it was queued; the caller then
+    hands it to the worker.
+    """
+    if not can_publish(user, _job_model(job)):
+        raise PermissionDenied(_("Only a reviewer may change what the public sees."))
+    if not job.is_stalled:
+        return False
+    read = PublicationJob.objects.filter(pk=job.pk, status=job.status, started_at=job.started_at, queued_at=job.queued_at)
+    now = timezone.now()
+    if not read.update(status=PublicationJob.State.QUEUED, queued_at=now, started_at=None):
+        return False
+    job.status, job.queued_at, job.started_at = PublicationJob.State.QUEUED, now, None
+    return True
+
+
+def _job_model(job: PublicationJob):
     from .registry import model_for_label
 
-    claimed = PublicationJob.objects.filter(pk=job.pk, status=PublicationJob.State.QUEUED)
-    if not claimed.update(status=PublicationJob.State.RUNNING):
-        return job  # Run already, or being run by another worker.
-    model = model_for_label(job.kind)
-    records = model._default_manager.filter(pk__in=job.records.values("record_id"))
-    try:
-        moved = records_move(records, to=job.action, user=job.user, notice=job.notice)
-    except Exception as error:  # noqa: BLE001 (whatever stopped the move, the reviewer reads it on the job's page)
-        job.status, job.error = PublicationJob.State.FAILED, str(error) or type(error).__name__
-    else:
-        job.status, job.moved_count = PublicationJob.State.DONE, moved
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "error", "moved_count", "finished_at"])
-    job.records.all().delete()
-    return job
+    return model_for_label(job.kind)
 
 
 def notice_open(queryset, *, user, title: str, starts_on, ends_on, contact: str) -> tuple[Notice, int]:

@@ -43,13 +43,18 @@ def in_background(queryset) -> bool:
     return queryset.count() > settings.PUBLICATION_BACKGROUND_ROWS
 
 
-def _move_in_background(modeladmin, request, queryset, to: Status, notice: Notice | None = None):
-    """Queue the move for the background worker and send the reviewer to its progress page."""
+def publication_job_to_worker(job: PublicationJob) -> None:
+    """Hand a queued job to the background worker, keeping the task's id on the job."""
     from .tasks import publication_job_task
 
-    job = publication_job_create(queryset, to=to, user=request.user, notice=notice)
     result = publication_job_task.enqueue(job.pk)
     PublicationJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+
+
+def _move_in_background(modeladmin, request, queryset, to: Status, notice: Notice | None = None):
+    """Queue the move for the background worker and send the reviewer to its progress page."""
+    job = publication_job_create(queryset, to=to, user=request.user, notice=notice)
+    publication_job_to_worker(job)
     modeladmin.message_user(
         request,
         _("%(count)d record(s) will be %(status)s by the background worker; this page follows it.")
