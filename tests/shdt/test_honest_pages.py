@@ -87,7 +87,7 @@ def test_trade_volumes_read_with_their_unit_in_each_language(client, report):
 def test_each_bar_of_the_statistics_leads_to_the_enterprises_it_counts(client, report):
     html = client.get(reverse("stats")).content.decode()
     by_region = html.split('id="by-region-title"', 1)[1].split("</svg>", 1)[0]
-    bars = re.findall(r'<a href="([^"]+)">\s*<text class="bar-label"[^>]*>([^<]+)</text>.*?<text class="bar-value"[^>]*>(\d+)</text>', by_region, re.S)
+    bars = re.findall(r'<a href="([^"]+)"[^>]*>\s*<text class="bar-label"[^>]*>([^<]+)</text>.*?<text class="bar-value"[^>]*>(\d+)</text>', by_region, re.S)
     assert len(bars) >= 10
     for href, label, count in bars:
         listing = client.get(href.replace("&amp;", "&"))
