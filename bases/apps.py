@@ -7,7 +7,13 @@ class BasesConfig(AppConfig):
     verbose_name = _("Export bases")
 
     def ready(self):
-        from shdt.core.registry import register_models, register_search_source, register_sitemap, register_tables
+        from shdt.core.registry import (
+            register_models,
+            register_reportable,
+            register_search_source,
+            register_sitemap,
+            register_tables,
+        )
 
         from .models import BaseDomain, ExportBase, Recognition
         from .search import EXPORT_BASE_SOURCE
@@ -19,3 +25,4 @@ class BasesConfig(AppConfig):
         register_tables(EXPORT_BASES)
         register_sitemap("bases", ExportBaseSitemap)
         register_search_source(EXPORT_BASE_SOURCE)
+        register_reportable("base", ExportBase)

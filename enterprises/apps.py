@@ -10,6 +10,7 @@ class EnterprisesConfig(AppConfig):
         from shdt.core.registry import (
             register_feed_source,
             register_models,
+            register_reportable,
             register_search_source,
             register_sitemap,
             register_tables,
@@ -41,4 +42,6 @@ class EnterprisesConfig(AppConfig):
         register_workbench_source(workbench_entries)
         register_search_source(ENTERPRISE_SOURCE)
         register_search_source(CASE_STUDY_SOURCE)
+        # A visitor may report an error on an enterprise's page (/report-error/enterprise/<slug>/).
+        register_reportable("enterprise", Enterprise)
         signals.connect(self)

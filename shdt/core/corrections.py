@@ -14,10 +14,12 @@ no data token. What keeps the rows few and real, without an outside service:
 - a post that names another site as its origin is refused (a page elsewhere cannot make
   its visitors' browsers send reports here);
 - only a record the public sees can be reported: a draft's address answers 404, as its page does.
+
+Which kinds of record can be reported, each app says from its AppConfig.ready()
+(shdt.core.registry.register_reportable).
 """
 
 from django import forms
-from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
@@ -25,10 +27,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import CorrectionRequest
-
-# The kinds of record a visitor may report, as they appear in the form's address
-# (/report-error/<kind>/<slug>/), by model label: records with a public page and a slug.
-REPORTABLE = {"enterprise": "enterprises.Enterprise", "base": "bases.ExportBase"}
+from .registry import reportable_models
 
 # The field a person does not see (hidden by CSS and from assistive technology); a robot
 # that fills every field fills it.
@@ -58,7 +57,7 @@ class CorrectionForm(forms.Form):
 def reportable_model(kind: str):
     """The model of a kind in the form's address; 404 for any other kind."""
     try:
-        return apps.get_model(REPORTABLE[kind])
+        return reportable_models()[kind]
     except KeyError:
         raise Http404 from None
 
@@ -72,15 +71,9 @@ def public_record(kind: str, slug: str):
     return record
 
 
-def kind_of(record) -> str:
-    """The kind a record is reported as (the inverse of REPORTABLE)."""
-    label = record._meta.label
-    return next(kind for kind, model_label in REPORTABLE.items() if model_label == label)
-
-
 def reportable_content_types() -> list[ContentType]:
     """The content types of the kinds that can be reported (the admin's filter)."""
-    return list(ContentType.objects.get_for_models(*(apps.get_model(label) for label in REPORTABLE.values())).values())
+    return list(ContentType.objects.get_for_models(*reportable_models().values()).values())
 
 
 def correction_request_create(*, record, message: str, contact: str = "") -> CorrectionRequest:

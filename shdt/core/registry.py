@@ -34,6 +34,7 @@ _feed_sources: list[Callable] = []
 _sitemaps: dict[str, type] = {}
 _search_sources: dict[str, object] = {}
 _role_grants: list[dict[str, set[str]]] = []
+_reportable: dict[str, type] = {}
 
 
 def register_models(
@@ -88,6 +89,21 @@ def register_role_grants(grants: dict[str, set[str]]) -> None:
 
 def role_grants() -> list[dict[str, set[str]]]:
     return list(_role_grants)
+
+
+def register_reportable(kind: str, model: type) -> None:
+    """
+    Register a model whose public records a visitor may report an error in, under `kind`,
+    the word of the form's address (/report-error/<kind>/<slug>/; shdt.core.corrections):
+    a model with a public page, a slug and `objects.public()`.
+    """
+    if kind in _reportable and _reportable[kind] is not model:
+        raise ValueError(f"Two reportable models are named {kind!r}.")
+    _reportable[kind] = model
+
+
+def reportable_models() -> dict[str, type]:
+    return dict(_reportable)
 
 
 def register_tables(*tables) -> None:

@@ -116,6 +116,14 @@ def test_a_base_can_be_reported_too(client):
     assert CorrectionRequest.objects.get().record == base
 
 
+def test_the_kinds_that_can_be_reported_are_those_their_apps_register(client):
+    from shdt.core.registry import reportable_models
+
+    assert reportable_models() == {"enterprise": Enterprise, "base": ExportBase}
+    # A kind no app registered answers 404, whatever record's address it borrows.
+    assert client.get(report_url("policy", make_enterprise("纠错企业丙"))).status_code == 404
+
+
 def test_a_robot_filling_the_hidden_field_is_thanked_and_nothing_is_kept(client, enterprise):
     response = send(client, report_url("enterprise", enterprise), data={HONEYPOT: "http://spam.example"})
     assert response.status_code == 302
