@@ -505,7 +505,7 @@ class PublicationJobAdmin(admin.ModelAdmin):
 
     def run_again(self, request, job: PublicationJob):
         """Queue again a job whose worker stopped (the page's *Run again*), for a reviewer."""
-        from .publishing_admin import publication_job_to_worker
+        from .tasks import publication_job_to_worker
 
         if "run_again" not in request.POST:
             raise PermissionDenied

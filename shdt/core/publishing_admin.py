@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Notice, PublicationJob, Status
+from .models import Notice, Status
 from .publication import ConcurrentMove, notice_open, publication_job_create, records_move
 from .roles import can_edit_record, can_publish
 from .workbench import WORK_LABELS, WORK_PARAMETER, record_conditions
@@ -43,16 +43,10 @@ def in_background(queryset) -> bool:
     return queryset.count() > settings.PUBLICATION_BACKGROUND_ROWS
 
 
-def publication_job_to_worker(job: PublicationJob) -> None:
-    """Hand a queued job to the background worker, keeping the task's id on the job."""
-    from .tasks import publication_job_task
-
-    result = publication_job_task.enqueue(job.pk)
-    PublicationJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
-
-
 def _move_in_background(modeladmin, request, queryset, to: Status, notice: Notice | None = None):
     """Queue the move for the background worker and send the reviewer to its progress page."""
+    from .tasks import publication_job_to_worker
+
     job = publication_job_create(queryset, to=to, user=request.user, notice=notice)
     publication_job_to_worker(job)
     modeladmin.message_user(

@@ -35,3 +35,9 @@ def publication_job_task(job_id: int) -> dict:
     """Make a reviewer's move of many records (a PublicationJob); return how many moved."""
     job = publication_job_run(PublicationJob.objects.get(pk=job_id))
     return {"status": job.status, "moved": job.moved_count}
+
+
+def publication_job_to_worker(job: PublicationJob) -> None:
+    """Hand a queued job to the background worker, keeping the task's id on the job."""
+    result = publication_job_task.enqueue(job.pk)
+    PublicationJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
